@@ -1,0 +1,1 @@
+"""Domain core: entities, value objects and the pure decision policy."""

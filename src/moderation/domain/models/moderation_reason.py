@@ -1,0 +1,32 @@
+from enum import StrEnum
+
+from moderation.domain.models.category import Category
+
+
+class ModerationReason(StrEnum):
+    """Why content was flagged or rejected (the seed's reasons plus harassment and profanity)."""
+
+    SPAM = "spam"
+    HATE_SPEECH = "hate_speech"
+    VIOLENCE = "violence"
+    ADULT_CONTENT = "adult_content"
+    MISINFORMATION = "misinformation"
+    HARASSMENT = "harassment"
+    PROFANITY = "profanity"
+    UNSUPPORTED_LANGUAGE = "unsupported_language"
+
+    @classmethod
+    def for_category(cls, category: Category) -> "ModerationReason":
+        """The reason a score in `category` is reported under."""
+        return _CATEGORY_REASON[category]
+
+
+_CATEGORY_REASON: dict[Category, ModerationReason] = {
+    Category.TOXICITY: ModerationReason.HARASSMENT,
+    Category.INSULT: ModerationReason.HARASSMENT,
+    Category.PROFANITY: ModerationReason.PROFANITY,
+    Category.THREAT: ModerationReason.VIOLENCE,
+    Category.HATE_SPEECH: ModerationReason.HATE_SPEECH,
+    Category.SEXUAL: ModerationReason.ADULT_CONTENT,
+    Category.SPAM: ModerationReason.SPAM,
+}
