@@ -1,0 +1,160 @@
+"""The `moderation` command line."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, BinaryIO, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from moderation.cli.score_stream import InputFormat, ScoreStream
+
+app = typer.Typer(
+    help="Monocto Moderation: score, train and evaluate the moderation engine.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+_err = Console(stderr=True)
+
+DEFAULT_DATA_DIR = Path("../shared/data")
+
+ModelOption = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model name or bundle directory.")
+]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err,
+        disable=not _err.is_terminal,
+    )
+
+
+@app.command()
+def score(
+    file: Annotated[str, typer.Argument(help="JSONL file ({'id','text'} per line) or '-'.")] = "-",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    input_format: Annotated[
+        str, typer.Option("--format", help="jsonl, or text: one text per line.")
+    ] = "jsonl",
+    model: ModelOption = None,
+    policy: Annotated[
+        Path | None, typer.Option(help="Policy JSON (thresholds, term rules).")
+    ] = None,
+    semantic: Annotated[str, typer.Option(help="auto | always | never")] = "auto",
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 256,
+) -> None:
+    """Score texts; one JSON result per input line, same order. Exit 1 if any line failed."""
+    from moderation.domain.policy.moderation_policy import ModerationPolicy
+    from moderation.ml.engine import Engine, EngineOptions
+
+    if input_format not in ("jsonl", "text"):
+        raise typer.BadParameter("must be 'jsonl' or 'text'", param_hint="--format")
+    if semantic not in ("auto", "always", "never"):
+        raise typer.BadParameter("must be auto, always or never", param_hint="--semantic")
+    loaded_policy = None
+    if policy is not None:
+        loaded_policy = ModerationPolicy.model_validate_json(policy.read_text(encoding="utf-8"))
+    engine = Engine.load(model, loaded_policy, EngineOptions(semantic=semantic))  # type: ignore[arg-type]
+    fmt: InputFormat = "text" if input_format == "text" else "jsonl"
+    stream = ScoreStream(engine.score, fmt, batch_size)
+    source: BinaryIO = sys.stdin.buffer if file == "-" else open(file, "rb")
+    sink: TextIO = sys.stdout if output is None else open(output, "w", encoding="utf-8")
+    total = None if file == "-" else _count_lines(Path(file))
+    try:
+        with _progress() as bar:
+            task = bar.add_task("scoring", total=total)
+            stream.run(source, sink, lambda n, _failed: bar.advance(task, n))
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+        if sink is not sys.stdout:
+            sink.close()
+    if stream.failed:
+        _err.print(f"[red]{stream.failed} of {stream.lines} lines failed[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    data_dir: Annotated[Path, typer.Option(help="The shared datasets.")] = DEFAULT_DATA_DIR,
+    out: Annotated[Path | None, typer.Option(help="Bundle directory to write.")] = None,
+    version: Annotated[str, typer.Option(help="Semantic version of the new model.")] = "1.0.0",
+    seed: Annotated[int, typer.Option()] = 13,
+    max_per_source: Annotated[
+        int | None, typer.Option(help="Cap rows per dataset (quick runs).")
+    ] = None,
+    semantic: Annotated[bool, typer.Option(help="Train the MiniLM semantic tier.")] = True,
+    spans: Annotated[bool, typer.Option(help="Train the span tagger.")] = True,
+    evaluate: Annotated[bool, typer.Option(help="Evaluate and write the model card.")] = True,
+) -> None:
+    """Train a model bundle from the shared datasets (reproducible: same seed, same model)."""
+    from moderation.ml.artifacts import ModelRegistry
+    from moderation.ml.training import ModelCardWriter, Trainer, TrainingConfig
+
+    target = out or ModelRegistry().user_dir / f"moderation-{version}"
+    config = TrainingConfig(
+        data_dir=data_dir,
+        out_dir=target,
+        version=version,
+        seed=seed,
+        max_per_source=max_per_source,
+        semantic=semantic,
+        spans=spans,
+    )
+    bundle = Trainer(config, progress=lambda msg: _err.print(f"[dim]train:[/dim] {msg}")).run()
+    if evaluate:
+        ModelCardWriter(config, progress=lambda msg: _err.print(f"[dim]eval:[/dim] {msg}")).write()
+    typer.echo(f"wrote {target} ({bundle.manifest.full_version})")
+
+
+@app.command()
+def models() -> None:
+    """List the model bundles this installation can load."""
+    from moderation.ml.artifacts import ModelRegistry
+
+    table = Table("name", "version", "semantic", "spans", "path", title="models")
+    for m in ModelRegistry().list():
+        table.add_row(
+            m.name, m.version, str(m.has_semantic_tier), str(m.has_span_tagger), str(m.path)
+        )
+    Console().print(table)
+
+
+@app.command("eval")
+def evaluate_file(
+    file: Annotated[Path, typer.Argument(help="Labelled JSONL or CSV of your own.")],
+    model: ModelOption = None,
+    text_field: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    label_field: Annotated[
+        str | None, typer.Option(help="A 0/1 column to score against --category.")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Category for --label-field.")] = None,
+) -> None:
+    """Metrics (ROC AUC, precision/recall/F1 at the policy's flag threshold) on your data."""
+    from moderation.ml.engine import Engine
+    from moderation.ml.evaluation import LabelledFileEvaluator
+
+    engine = Engine.load(model)
+    report = LabelledFileEvaluator(engine).evaluate(file, text_field, label_field, category)
+    table = Table("category", "n", "positives", "roc_auc", "precision", "recall", "f1")
+    for row in report:
+        table.add_row(*(str(v) for v in row.values()))
+    Console().print(table)
+
+
+def _count_lines(path: Path) -> int | None:
+    if not _err.is_terminal:
+        return None
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def main() -> None:
+    app()

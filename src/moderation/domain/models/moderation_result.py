@@ -1,0 +1,32 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+from moderation.domain.models.category import Category
+from moderation.domain.models.decision import Decision
+from moderation.domain.models.moderation_reason import ModerationReason
+from moderation.domain.models.span import Span
+
+
+class ModerationResult(BaseModel):
+    """The engine's verdict on one text, with everything a reviewer needs to check it."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    scores: dict[Category, float] = Field(
+        description="Calibrated probability per category, in [0, 1]."
+    )
+    score: float = Field(ge=0.0, le=1.0, description="Overall risk: the top enabled category.")
+    confidence: float = Field(
+        ge=0.0, le=1.0, description="Estimated probability that the decision is right."
+    )
+    decision: Decision
+    reasons: list[ModerationReason]
+    spans: list[Span] = Field(
+        default_factory=list, description="Characters of the original text that triggered it."
+    )
+    language: str = Field(description="ISO 639-1 code, or 'und' when undetermined.")
+    language_confidence: float = Field(ge=0.0, le=1.0)
+    sentiment: float = Field(
+        ge=-1.0, le=1.0, description="Context signal only (VADER compound), never a reason."
+    )
+    tier: str = Field(description="'fast', or 'cascade' when the semantic tier was consulted.")
+    model_version: str

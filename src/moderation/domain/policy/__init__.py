@@ -1,0 +1,8 @@
+"""The pure decision core: scores plus a tenant policy in, a decision with reasons out."""
+
+from moderation.domain.policy.category_thresholds import CategoryThresholds
+from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.domain.policy.policy_evaluator import PolicyEvaluator
+from moderation.domain.policy.policy_verdict import PolicyVerdict
+
+__all__ = ["CategoryThresholds", "ModerationPolicy", "PolicyEvaluator", "PolicyVerdict"]

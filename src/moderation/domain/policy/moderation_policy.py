@@ -1,0 +1,34 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+from moderation.domain.models.category import Category
+from moderation.domain.models.decision import Decision
+from moderation.domain.models.term_rule import TermRule
+from moderation.domain.policy.category_thresholds import CategoryThresholds
+
+
+class ModerationPolicy(BaseModel):
+    """A tenant's moderation policy: per-category thresholds, term rules and language handling.
+
+    Categories not listed use the seed's default thresholds (0.3 / 0.7).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    categories: dict[Category, CategoryThresholds] = Field(default_factory=dict)
+    default_thresholds: CategoryThresholds = Field(default_factory=CategoryThresholds)
+    term_rules: list[TermRule] = Field(default_factory=list)
+    use_builtin_lexicon: bool = Field(
+        default=True, description="Also apply the shipped profanity/slur/threat/sexual lexicon."
+    )
+    supported_languages: list[str] = Field(default_factory=lambda: ["en"])
+    unsupported_language_action: Decision = Decision.FLAG
+    min_language_confidence: float = Field(
+        default=0.85,
+        ge=0.0,
+        le=1.0,
+        description="Language calls below this probability are not trusted (short texts).",
+    )
+
+    def thresholds(self, category: Category) -> CategoryThresholds:
+        """Thresholds in force for `category`."""
+        return self.categories.get(category, self.default_thresholds)

@@ -1,0 +1,5 @@
+"""Sentence embeddings computed with numpy only (no torch)."""
+
+from moderation.ml.embeddings.mini_lm_encoder import MiniLMEncoder
+
+__all__ = ["MiniLMEncoder"]

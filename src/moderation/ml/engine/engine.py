@@ -1,0 +1,167 @@
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from moderation.domain.models.category import Category
+from moderation.domain.models.decision import Decision
+from moderation.domain.models.moderation_result import ModerationResult
+from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.domain.policy.policy_evaluator import PolicyEvaluator
+from moderation.ml.artifacts.model_bundle import ModelBundle
+from moderation.ml.artifacts.model_registry import ModelRegistry
+from moderation.ml.embeddings import MiniLMEncoder
+from moderation.ml.engine.engine_options import EngineOptions
+from moderation.ml.engine.rule_book import RuleBook
+from moderation.ml.engine.span_explainer import SpanExplainer
+from moderation.ml.features.fast_featurizer import FastFeaturizer
+from moderation.ml.rules import SpamSignalExtractor
+from moderation.ml.spans import SpanTagger
+from moderation.ml.text import LanguageDetector, SentimentAnalyzer, TextNormalizer
+
+_ACTIONS = {"flag": Decision.FLAG, "reject": Decision.REJECT}
+
+
+class Engine:
+    """The moderation engine: text in, calibrated scores and an explained decision out.
+
+    A fast tier (hashed n-grams, linear heads) scores every text; a semantic tier (MiniLM
+    embeddings, linear heads, stacked with the fast tier) re-scores the texts the fast tier is
+    unsure about. Term rules, spam signals, language and sentiment run beside the models.
+    Pure library: no web, database or network access; loads only its own artifacts.
+    """
+
+    def __init__(
+        self,
+        bundle: ModelBundle,
+        policy: ModerationPolicy | None = None,
+        options: EngineOptions | None = None,
+        span_tagger: SpanTagger | None = None,
+    ) -> None:
+        self.bundle = bundle
+        self.options = options or EngineOptions()
+        self.policy = policy or ModerationPolicy()
+        self.categories = bundle.manifest.categories
+        self._normalizer = TextNormalizer()
+        self._featurizer = FastFeaturizer(bundle.manifest.featurizer, bundle.idf)
+        self._spam = SpamSignalExtractor()
+        self._language = LanguageDetector()
+        self._sentiment = SentimentAnalyzer()
+        self._rules = RuleBook(self._normalizer)
+        self._explainer = SpanExplainer(self._featurizer, bundle.fast_heads, span_tagger)
+
+    @classmethod
+    def load(
+        cls,
+        model: str | Path | None = None,
+        policy: ModerationPolicy | None = None,
+        options: EngineOptions | None = None,
+    ) -> "Engine":
+        """Load a model bundle: a directory, a registered name, or the shipped default."""
+        directory = ModelRegistry().resolve(model)
+        tagger_dir = directory / "spans"
+        tagger = SpanTagger.load(tagger_dir) if tagger_dir.exists() else None
+        return cls(ModelBundle.load(directory), policy, options, tagger)
+
+    @property
+    def model_version(self) -> str:
+        return self.bundle.manifest.full_version
+
+    @property
+    def has_semantic_tier(self) -> bool:
+        return self.bundle.semantic_heads is not None and self.options.semantic != "never"
+
+    @cached_property
+    def _encoder(self) -> MiniLMEncoder:
+        # Loaded on first use: most texts never reach the semantic tier, and start-up of
+        # one-line CLI runs must stay fast.
+        return MiniLMEncoder.load(max_tokens=self.bundle.manifest.semantic_max_tokens)
+
+    def warm_up(self) -> None:
+        """Load lazily built parts now (servers call this before reporting ready)."""
+        if self.has_semantic_tier:
+            self._encoder.encode(["warm up"])
+
+    def score(
+        self, texts: Sequence[str], policy: ModerationPolicy | None = None
+    ) -> list[ModerationResult]:
+        """Score a batch of texts; one result per text, same order."""
+        if not texts:
+            return []
+        policy = policy or self.policy
+        evaluator = PolicyEvaluator(policy)
+        texts = [t[: self.options.max_text_chars] for t in texts]
+        matches = [self._rules.match(text, policy) for text in texts]
+        model_texts = [m.model_text for m in matches]
+        features = [self._normalizer.normalize_for_features(t) for t in model_texts]
+        probabilities, fast_probabilities, cascaded = self.probabilities(features, model_texts)
+        languages = self._language.detect_many(texts)
+        results: list[ModerationResult] = []
+        for i, text in enumerate(texts):
+            scores = {
+                c: round(float(p), 4)
+                for c, p in zip(self.categories, probabilities[i], strict=True)
+            }
+            rule_actions = [(h.category, _ACTIONS[h.action]) for h in matches[i].blocking]
+            language, language_p = languages[i]
+            verdict = evaluator.evaluate(scores, rule_actions, language, language_p)
+            spans = []
+            if verdict.decision is not Decision.APPROVE:
+                spans = self._explainer.explain(
+                    verdict.triggered, matches[i], self._spam.hits(text)
+                )
+            top = int(np.argmax(probabilities[i]))
+            agreement = 1.0 - abs(float(fast_probabilities[i, top] - probabilities[i, top]))
+            confidence = max(verdict.score, 1.0 - verdict.score) * agreement
+            results.append(
+                ModerationResult(
+                    scores=scores,
+                    score=round(verdict.score, 4),
+                    confidence=round(confidence, 4),
+                    decision=verdict.decision,
+                    reasons=verdict.reasons,
+                    spans=spans,
+                    language=language,
+                    language_confidence=round(language_p, 4),
+                    sentiment=round(self._sentiment.polarity(text), 4),
+                    tier="cascade" if cascaded[i] else "fast",
+                    model_version=self.model_version,
+                )
+            )
+        return results
+
+    def probabilities(
+        self, features: Sequence[str], originals: Sequence[str] | None = None
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_]]:
+        """(final, fast-only, cascaded-mask) category probabilities for normalised texts."""
+        originals = originals if originals is not None else features
+        extras = np.stack([self._spam.extract(t).as_vector() for t in originals])
+        matrix = self._featurizer.transform(features, extras)
+        fast_logits = self.bundle.fast_heads.logits(matrix)
+        fast = self.bundle.fast_calibrator.probabilities(fast_logits)
+        final = fast.copy()
+        cascaded = np.zeros(len(features), dtype=bool)
+        sem_heads, stack = self.bundle.semantic_heads, self.bundle.stack_calibrator
+        if not self.has_semantic_tier or sem_heads is None or stack is None:
+            return final, fast, cascaded
+        if self.options.semantic == "always":
+            cascaded[:] = True
+        else:
+            low, high = self.bundle.manifest.cascade_band
+            cascaded = np.asarray(((fast >= low) & (fast <= high)).any(axis=1), dtype=bool)
+        rows = np.flatnonzero(cascaded)
+        if rows.size:
+            embeddings = self._encoder.encode(
+                [features[int(i)] for i in rows], batch_size=self.options.semantic_batch_size
+            )
+            final[rows] = stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings))
+        return final, fast, cascaded
+
+    def category_index(self, category: Category) -> int:
+        return self.categories.index(category)
+
+    def normalize(self, text: str) -> str:
+        """The normalised form the classifiers see."""
+        return self._normalizer.normalize_for_features(text[: self.options.max_text_chars])

@@ -1,0 +1,20 @@
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SemanticMode = Literal["auto", "always", "never"]
+
+
+class EngineOptions(BaseModel):
+    """Run-time knobs of the engine (the model bundle fixes everything else)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    semantic: SemanticMode = Field(
+        default="auto",
+        description="auto: semantic tier only for texts the fast tier is unsure about.",
+    )
+    max_text_chars: int = Field(
+        default=20_000, ge=1, description="Longer texts are scored on their first part only."
+    )
+    semantic_batch_size: int = Field(default=32, ge=1)

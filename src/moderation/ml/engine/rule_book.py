@@ -1,0 +1,46 @@
+from collections import OrderedDict
+
+from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.ml.engine.rule_match import RuleMatch
+from moderation.ml.rules import DefaultLexicon, TermMatcher
+from moderation.ml.text import TextNormalizer
+
+_CACHE_SIZE = 64
+
+
+class RuleBook:
+    """Compiles each policy's term rules once (plus the built-in lexicon) and applies them."""
+
+    def __init__(self, normalizer: TextNormalizer) -> None:
+        self._normalizer = normalizer
+        self._builtin = DefaultLexicon().rules()
+        self._matchers: OrderedDict[str, TermMatcher] = OrderedDict()
+
+    def matcher(self, policy: ModerationPolicy) -> TermMatcher:
+        """The compiled matcher for `policy` (LRU-cached by the rules' content)."""
+        key = f"{policy.use_builtin_lexicon}|" + "|".join(
+            r.model_dump_json() for r in policy.term_rules
+        )
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            builtin = self._builtin if policy.use_builtin_lexicon else []
+            rules = [*builtin, *policy.term_rules]
+            matcher = TermMatcher(rules)
+            self._matchers[key] = matcher
+            if len(self._matchers) > _CACHE_SIZE:
+                self._matchers.popitem(last=False)
+        else:
+            self._matchers.move_to_end(key)
+        return matcher
+
+    def match(self, text: str, policy: ModerationPolicy) -> RuleMatch:
+        """Hits of `policy`'s rules on `text`, allow rules applied."""
+        hits = self.matcher(policy).match(self._normalizer.normalize(text))
+        allowed = [h for h in hits if h.action == "allow"]
+        blocking = [h for h in hits if h.action != "allow"]
+        model_text = text
+        for hit in allowed:
+            model_text = (
+                model_text[: hit.start] + " " * (hit.end - hit.start) + model_text[hit.end :]
+            )
+        return RuleMatch(model_text=model_text, blocking=blocking, allowed=allowed)

@@ -1,0 +1,79 @@
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+
+from moderation.ml.features.featurizer_config import FeaturizerConfig
+
+
+class FastFeaturizer:
+    """Hashed word and character n-grams with sublinear TF-IDF, plus dense extra signals.
+
+    Hashing keeps the artifact small and inference stateless: only the IDF vector is learned.
+    Character n-grams within word boundaries survive the obfuscations normalisation misses.
+    """
+
+    def __init__(self, config: FeaturizerConfig, idf: NDArray[np.float32] | None = None) -> None:
+        self.config = config
+        self._word = HashingVectorizer(
+            analyzer="word",
+            token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a password
+            ngram_range=config.word_ngrams,
+            n_features=1 << config.word_bits,
+            alternate_sign=False,
+            norm=None,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        self._char = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=config.char_ngrams,
+            n_features=1 << config.char_bits,
+            alternate_sign=False,
+            norm=None,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        n_hashed = (1 << config.word_bits) + (1 << config.char_bits)
+        self.idf: NDArray[np.float32] = (
+            idf if idf is not None else np.ones(n_hashed, dtype=np.float32)
+        )
+
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Raw hashed counts (word block, then char block)."""
+        return sp.hstack(
+            [self._word.transform(texts), self._char.transform(texts)], format="csr"
+        ).astype(np.float32)
+
+    def fit_idf(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Learn smoothed IDF from `texts` and keep it."""
+        counts = self.counts(texts)
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+        n_docs = counts.shape[0]
+        self.idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+        return self.idf
+
+    def transform(
+        self, texts: Sequence[str], extras: NDArray[np.float32] | None = None
+    ) -> sp.csr_matrix:
+        """Feature matrix for already-normalised `texts`; `extras` is (n, len(extra_features))."""
+        n_word = 1 << self.config.word_bits
+        word = self._weight(self._word.transform(texts), self.idf[:n_word])
+        char = self._weight(self._char.transform(texts), self.idf[n_word:])
+        blocks: list[sp.csr_matrix] = [word, char]
+        if self.config.extra_features:
+            if extras is None:
+                extras = np.zeros((len(texts), len(self.config.extra_features)), np.float32)
+            blocks.append(sp.csr_matrix(extras.astype(np.float32)))
+        return sp.hstack(blocks, format="csr")
+
+    @staticmethod
+    def _weight(counts: sp.csr_matrix, idf: NDArray[np.float32]) -> sp.csr_matrix:
+        counts = counts.astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)
+        counts.data *= idf[counts.indices]
+        weighted: sp.csr_matrix = normalize(counts, norm="l2", copy=False)
+        return weighted

@@ -1,0 +1,17 @@
+"""Term rules (block and allow lists), the built-in lexicons, and spam signals."""
+
+from moderation.domain.models.term_rule import TermRule
+from moderation.ml.rules.default_lexicon import DefaultLexicon
+from moderation.ml.rules.rule_hit import RuleHit
+from moderation.ml.rules.spam_signal_extractor import SpamSignalExtractor
+from moderation.ml.rules.spam_signals import SpamSignals
+from moderation.ml.rules.term_matcher import TermMatcher
+
+__all__ = [
+    "DefaultLexicon",
+    "RuleHit",
+    "SpamSignalExtractor",
+    "SpamSignals",
+    "TermMatcher",
+    "TermRule",
+]
