@@ -71,7 +71,9 @@ def olid(level_a: str, level_b: str, level_c: str) -> Labels:
 
 def tweeteval_hate(label: int) -> Labels:
     """HatEval: hate against immigrants or women; non-hate tweets are often still offensive."""
-    return {TOX: 1, HATE: 1, SPAM: 0} if label == 1 else {HATE: 0, SPAM: 0}
+    # No toxicity label either way: its negatives are unknown for toxicity, so positives alone
+    # would teach the toxicity head that "women" and "immigrants" are toxic words.
+    return {HATE: 1, SPAM: 0} if label == 1 else {HATE: 0, SPAM: 0}
 
 
 def stormfront(label: str) -> Labels | None:
@@ -79,7 +81,9 @@ def stormfront(label: str) -> Labels | None:
     if label == "hate":
         return {TOX: 1, HATE: 1, SPAM: 0}
     if label == "noHate":
-        return {HATE: 0, SPAM: 0}
+        # Mostly plain forum talk that names races and religions: the toxicity negatives that
+        # keep identity terms from reading as toxic on their own.
+        return {HATE: 0, TOX: 0, SPAM: 0}
     return None
 
 
@@ -89,14 +93,20 @@ def impermium(insult: int) -> Labels:
 
 
 def edos(sexist: bool, category: str, vector: str) -> Labels:
-    """EDOS task A/B/C labels. Not-sexist posts get no hate/threat label: see docs/taxonomy.md."""
-    labels: Labels = {SPAM: 0}
+    """EDOS task A/B/C labels. Not-sexist posts get no hate label: see docs/taxonomy.md.
+
+    Toxicity is never set from EDOS: it has no toxicity negatives, and positives alone would
+    make "women" a toxic word. Threat and sexual ARE decided for every post (the category and
+    vector annotations are exhaustive), which gives those thin heads negatives that mention
+    women too.
+    """
+    labels: Labels = {SPAM: 0, THR: 0, SEX: 0}
     if not sexist:
         return labels
     if vector.startswith(EDOS_HATE_VECTORS):
-        labels.update({TOX: 1, HATE: 1})
+        labels[HATE] = 1
     if category.startswith("1."):
-        labels.update({TOX: 1, THR: 1})
+        labels[THR] = 1
     if vector.startswith("2.3"):
         labels[SEX] = 1  # "dehumanising attacks & overt sexual objectification": noisy positive
     return labels
@@ -136,11 +146,15 @@ def ucc(healthy: bool, hostile: bool, antagonize: bool) -> Labels:
     return {SPAM: 0}  # condescending, dismissive, sarcastic: not decided for our categories
 
 
-def finalise(labels: Labels) -> Labels:
+# Sources whose hate/threat positives must not imply toxicity=1 (see tweeteval_hate and edos).
+NO_IMPLIED_TOXICITY = frozenset({"tweeteval_hate", "edos_sexism"})
+
+
+def finalise(labels: Labels, imply_toxicity: bool = True) -> Labels:
     """Apply the taxonomy's implications: insult, threat and hate speech are kinds of toxicity."""
     out = dict(labels)
     subtypes = (INS, THR, HATE)
-    if any(out.get(c) == 1 for c in subtypes):
+    if imply_toxicity and any(out.get(c) == 1 for c in subtypes):
         if out.get(TOX) == 0:
             del out[TOX]  # contradictory (only after merging duplicates): trust neither
         else:

@@ -304,7 +304,7 @@ def _append(
     key = dedup_key(text)
     record = LabelledText(
         text=text,
-        labels=rules.finalise(labels),
+        labels=rules.finalise(labels, source not in rules.NO_IMPLIED_TOXICITY),
         source=source,
         split=split if split is not None else hash_split(key),
         weight=weight,

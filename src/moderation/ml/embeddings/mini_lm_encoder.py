@@ -13,7 +13,13 @@ from numpy.typing import NDArray
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-from moderation.ml.embeddings._bert_ops import F32, layer_norm, scaled_gelu_, softmax_
+from moderation.ml.embeddings._bert_ops import (
+    F32,
+    fast_softmax_,
+    layer_norm,
+    scaled_gelu_,
+    softmax_,
+)
 
 _MASK_BIAS = np.float32(-1e9)
 
@@ -215,18 +221,21 @@ class MiniLMEncoder:
             qkv += layer.qkv_b
             # (B*L, 3H) -> (3, B, heads, L, head_dim) as strided views, no copies.
             q, k, v = qkv.reshape(batch, seq, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
-            scores = q @ k.transpose(0, 1, 3, 2)
+            k_t = k.transpose(0, 1, 3, 2)
+            scores = q @ k_t
             if padded:
                 scores += mask_bias
-            context = softmax_(scores) @ v
+            if not fast_softmax_(scores):
+                scores = q @ k_t
+                scores += mask_bias
+                softmax_(scores)
+            context = scores @ v
             attn = context.transpose(0, 2, 1, 3).reshape(batch * seq, hidden) @ layer.attn_out_w
             attn += layer.attn_out_b
             attn += x
             x = layer_norm(attn, layer.ln1_g, layer.ln1_b, self._eps)
 
-            inner = x @ layer.ffn_in_w
-            inner += layer.ffn_in_b
-            ffn = scaled_gelu_(inner) @ layer.ffn_out_w
+            ffn = scaled_gelu_(x @ layer.ffn_in_w, layer.ffn_in_b) @ layer.ffn_out_w
             ffn += layer.ffn_out_b
             ffn += x
             x = layer_norm(ffn, layer.ln2_g, layer.ln2_b, self._eps)

@@ -50,7 +50,12 @@ class Engine:
         self._language = LanguageDetector()
         self._sentiment = SentimentAnalyzer()
         self._rules = RuleBook(self._normalizer)
-        self._explainer = SpanExplainer(self._featurizer, bundle.fast_heads, span_tagger)
+        self._explainer = SpanExplainer(
+            self._featurizer,
+            bundle.fast_heads,
+            span_tagger,
+            self._normalizer.normalize_for_features,
+        )
 
     @classmethod
     def load(
@@ -95,7 +100,7 @@ class Engine:
         texts = [t[: self.options.max_text_chars] for t in texts]
         matches = [self._rules.match(text, policy) for text in texts]
         model_texts = [m.model_text for m in matches]
-        features = [self._normalizer.normalize_for_features(t) for t in model_texts]
+        features = [m.features_text for m in matches]
         probabilities, fast_probabilities, cascaded = self.probabilities(features, model_texts)
         languages = self._language.detect_many(texts)
         results: list[ModerationResult] = []

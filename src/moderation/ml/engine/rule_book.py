@@ -35,7 +35,8 @@ class RuleBook:
 
     def match(self, text: str, policy: ModerationPolicy) -> RuleMatch:
         """Hits of `policy`'s rules on `text`, allow rules applied."""
-        hits = self.matcher(policy).match(self._normalizer.normalize(text))
+        normalized = self._normalizer.normalize(text)
+        hits = self.matcher(policy).match(normalized)
         allowed = [h for h in hits if h.action == "allow"]
         blocking = [h for h in hits if h.action != "allow"]
         model_text = text
@@ -43,4 +44,9 @@ class RuleBook:
             model_text = (
                 model_text[: hit.start] + " " * (hit.end - hit.start) + model_text[hit.end :]
             )
-        return RuleMatch(model_text=model_text, blocking=blocking, allowed=allowed)
+        # The rule view's normalised text is exactly what the classifiers see, so reuse it
+        # unless an allow rule blanked part of the text.
+        features_text = (
+            normalized.text if not allowed else self._normalizer.normalize_for_features(model_text)
+        )
+        return RuleMatch(model_text, features_text, blocking=blocking, allowed=allowed)

@@ -12,5 +12,6 @@ class RuleMatch:
     """
 
     model_text: str
+    features_text: str
     blocking: list[RuleHit] = field(default_factory=list)
     allowed: list[RuleHit] = field(default_factory=list)

@@ -1,5 +1,5 @@
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -13,7 +13,15 @@ from moderation.ml.spans import SpanTagger
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Below this share of the strongest word's weight, a word is not worth showing a reviewer.
 _ATTRIBUTION_FLOOR = 0.35
-_MAX_ATTRIBUTED_WORDS = 5
+_MAX_ATTRIBUTED_WORDS = 3
+_TAGGER_CATEGORIES = frozenset({Category.TOXICITY, Category.INSULT, Category.PROFANITY})
+# Unigram weights below this barely move a head; pointing at such words misleads reviewers.
+_MIN_ATTRIBUTION_WEIGHT = 0.5
+_STOPWORDS = frozenset(
+    "the and you your are was were for with that this have has had not but they them their "
+    "what who will would can could our out all any his her him she its it's from into just "
+    "than then there here when where which been being also very".split()
+)
 
 
 class SpanExplainer:
@@ -30,7 +38,9 @@ class SpanExplainer:
         featurizer: FastFeaturizer,
         heads: LinearHeads,
         tagger: SpanTagger | None,
+        normalize: Callable[[str], str] = str.lower,
     ) -> None:
+        self._normalize = normalize
         self._featurizer = featurizer
         self._heads = heads
         self._tagger = tagger
@@ -50,19 +60,31 @@ class SpanExplainer:
                 Span(start=s, end=e, category=Category.SPAM, source=f"signal:{label}")
                 for s, e, label in spam_hits
             ]
+        covered = {s.category for s in spans}
         harms = [c for c in triggered if c is not Category.SPAM]
         if harms:
-            spans += self._model_spans(rules.model_text, harms)
+            spans += self._model_spans(rules.model_text, harms, covered)
         allowed = [(h.start, h.end) for h in rules.allowed]
         kept = [s for s in spans if not any(a <= s.start and s.end <= b for a, b in allowed)]
         return sorted(set(kept), key=lambda s: (s.start, s.end, s.category))
 
-    def _model_spans(self, text: str, harms: Sequence[Category]) -> list[Span]:
-        words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+    def _model_spans(
+        self, text: str, harms: Sequence[Category], covered: set[Category]
+    ) -> list[Span]:
+        words = [
+            (m.start(), m.end(), m.group().lower())
+            for m in _WORD.finditer(text)
+            if len(m.group()) > 2 and m.group().lower() not in _STOPWORDS
+        ]
         if not words:
             return []
         weights = self._word_weights([w for _, _, w in words], harms)
-        ranges = self._tagger.predict_spans(text) if self._tagger is not None else []
+        # The tagger learned from posts already judged toxic, so its "always mark the likeliest
+        # word" fallback only makes sense when a toxicity-type category fired.
+        fallback = any(c in _TAGGER_CATEGORIES for c in harms)
+        ranges = (
+            self._tagger.predict_spans(text, fallback=fallback) if self._tagger is not None else []
+        )
         spans: list[Span] = []
         for start, end in ranges:
             inside = [i for i, (s, e, _) in enumerate(words) if s < end and e > start]
@@ -72,13 +94,13 @@ class SpanExplainer:
             else:
                 category = harms[0]
             spans.append(Span(start=start, end=end, category=category, source="model"))
-        covered = {s.category for s in spans}
+        covered = covered | {s.category for s in spans}
         for c, category in enumerate(harms):
             if category in covered:
                 continue
             column = weights[:, c]
             top = float(column.max())
-            if top <= 0.0:
+            if top < _MIN_ATTRIBUTION_WEIGHT:
                 continue
             order = np.argsort(-column)[:_MAX_ATTRIBUTED_WORDS]
             for i in order:
@@ -100,7 +122,3 @@ class SpanExplainer:
             if idx.size:
                 out[row] = columns[idx].astype(np.float32).max(axis=0)
         return out
-
-    @staticmethod
-    def _normalize(word: str) -> str:
-        return word

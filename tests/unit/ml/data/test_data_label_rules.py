@@ -49,8 +49,15 @@ class TestLabelRules:
         objectifying = rules.edos(True, "2. derogation", "2.3 dehumanising attacks & overt ...")
         assert objectifying[C.SEXUAL] == 1
         prejudiced = rules.edos(True, "4. prejudiced discussions", "4.1 supporting ...")
-        assert prejudiced == {C.SPAM: 0}
-        assert rules.edos(False, "none", "none") == {C.SPAM: 0}
+        assert prejudiced == {C.SPAM: 0, C.THREAT: 0, C.SEXUAL: 0}
+        assert rules.edos(False, "none", "none") == {C.SPAM: 0, C.THREAT: 0, C.SEXUAL: 0}
+        assert C.TOXICITY not in threat
+
+    def test_hate_only_sources_do_not_imply_toxicity(self) -> None:
+        hate = rules.tweeteval_hate(1)
+        assert rules.finalise(hate, imply_toxicity=False) == {C.HATE_SPEECH: 1, C.SPAM: 0}
+        assert rules.finalise(hate)[C.TOXICITY] == 1
+        assert rules.stormfront("noHate") == {C.HATE_SPEECH: 0, C.TOXICITY: 0, C.SPAM: 0}
 
     def test_toxic_spans_rater_thresholds(self) -> None:
         labels = rules.toxic_spans(3, {C.THREAT: 2, C.INSULT: 1})

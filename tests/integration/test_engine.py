@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import pytest
+
+from moderation.domain.models import Category, Decision, ModerationReason, TermRule
+from moderation.domain.policy import CategoryThresholds, ModerationPolicy
+from moderation.ml.engine import Engine, EngineOptions
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model_dir: Path) -> Engine:
+    return Engine.load(tiny_model_dir)
+
+
+class TestEngineScoring:
+    def test_batch_in_batch_out_same_order(self, engine: Engine) -> None:
+        texts = ["hello there, nice photo", "you are a stupid idiot", "Win a FREE prize call now"]
+        results = engine.score(texts)
+        assert len(results) == 3
+        assert results[1].scores[Category.INSULT] > results[0].scores[Category.INSULT]
+        assert results[2].scores[Category.SPAM] > results[0].scores[Category.SPAM]
+        assert engine.score([]) == []
+
+    def test_result_shape(self, engine: Engine) -> None:
+        result = engine.score(["I will kill you, you worthless piece of shit"])[0]
+        assert set(result.scores) == set(Category)
+        assert all(0.0 <= p <= 1.0 for p in result.scores.values())
+        assert result.score == pytest.approx(max(result.scores.values()), abs=1e-3) or (
+            result.score >= 0.5
+        )
+        assert 0.0 <= result.confidence <= 1.0
+        assert result.decision is not Decision.APPROVE
+        assert result.model_version.startswith("0.0.1+")
+        assert -1.0 <= result.sentiment < 0.0
+
+    def test_spans_point_into_the_original_text(self, engine: Engine) -> None:
+        text = "ok so ｆｕｃｋ you and f.u.c.k this"
+        result = engine.score([text])[0]
+        rule_spans = [s for s in result.spans if s.source.startswith("rule:")]
+        found = {text[s.start : s.end] for s in rule_spans}
+        assert "ｆｕｃｋ" in found
+        assert "f.u.c.k" in found
+        assert ModerationReason.PROFANITY in result.reasons
+
+    def test_allow_list_suppresses_block_terms(self, engine: Engine) -> None:
+        policy = ModerationPolicy(
+            term_rules=[
+                TermRule(
+                    id="block-widget", pattern="widget", category=Category.SPAM, action="reject"
+                ),
+                TermRule(
+                    id="ok-widget", pattern="widget factory", category=Category.SPAM, action="allow"
+                ),
+            ]
+        )
+        blocked = engine.score(["buy a widget"], policy)[0]
+        allowed = engine.score(["visit the widget factory tour"], policy)[0]
+        assert blocked.decision is Decision.REJECT
+        assert not any(s.source == "rule:block-widget" for s in allowed.spans)
+
+    def test_policy_override_changes_the_decision(self, engine: Engine) -> None:
+        text = "you are a stupid idiot"
+        strict = ModerationPolicy(default_thresholds=CategoryThresholds(flag_at=0.0, reject_at=0.0))
+        lenient = ModerationPolicy(
+            default_thresholds=CategoryThresholds(enabled=False), use_builtin_lexicon=False
+        )
+        assert engine.score([text], strict)[0].decision is Decision.REJECT
+        assert engine.score([text], lenient)[0].decision is Decision.APPROVE
+
+    def test_unsupported_language_is_flagged(self, engine: Engine) -> None:
+        text = "Das ist ein sehr schöner Tag und wir gehen heute in den Park spazieren."
+        result = engine.score([text])[0]
+        assert result.language == "de"
+        assert ModerationReason.UNSUPPORTED_LANGUAGE in result.reasons
+        assert result.decision is not Decision.APPROVE
+
+    def test_semantic_modes(self, tiny_model_dir: Path) -> None:
+        texts = ["you people are disgusting", "lovely weather today"]
+        always = Engine.load(tiny_model_dir, options=EngineOptions(semantic="always"))
+        never = Engine.load(tiny_model_dir, options=EngineOptions(semantic="never"))
+        assert {r.tier for r in always.score(texts)} == {"cascade"}
+        assert {r.tier for r in never.score(texts)} == {"fast"}
+        always.warm_up()
+
+    def test_long_text_is_truncated_not_rejected(self, engine: Engine) -> None:
+        result = engine.score(["nice " * 10_000])[0]
+        assert result.decision in set(Decision)
