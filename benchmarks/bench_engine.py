@@ -87,12 +87,24 @@ def main() -> None:
     p50, p99 = latency(fast.score, texts[: args.single])
     rows.append(("engine, fast tier", tps, p50, p99, "-"))
 
+    parallel = Engine.load(options=EngineOptions(semantic="never", workers=2))
+    parallel.score(texts[:2000])
+    tps = throughput(parallel.score, texts, len(texts))
+    rows.append(("engine, fast tier, 2 worker processes", tps, p50, p99, "same p50/p99"))
+    parallel.close()
+
     cascade = Engine.load(options=EngineOptions(semantic="auto"))
     cascade.warm_up()
     share = sum(r.tier == "cascade" for r in cascade.score(texts)) / len(texts)
     tps = throughput(cascade.score, texts, 1000)
     p50, p99 = latency(cascade.score, texts[: args.single])
     rows.append(("engine, full cascade", tps, p50, p99, f"{share:.1%} to semantic tier"))
+    cascade2 = Engine.load(options=EngineOptions(semantic="auto", workers=2))
+    cascade2.warm_up()
+    cascade2.score(texts[:2000])
+    tps = throughput(cascade2.score, texts, len(texts))
+    rows.append(("engine, full cascade, 2 worker processes", tps, p50, p99, "same p50/p99"))
+    cascade2.close()
 
     gc.collect()
     rss = psutil.Process().memory_info().rss / 2**20

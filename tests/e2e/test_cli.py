@@ -93,3 +93,73 @@ class TestOtherCommands:
         )
         assert result.exit_code == 0, result.output
         assert (out / "manifest.json").exists()
+
+
+class TestEvalInputs:
+    def test_jsonl_with_label_field(self, tiny_model_dir: Path, tmp_path: Path) -> None:
+        data = tmp_path / "mine.jsonl"
+        lines = [json.dumps({"body": f"idiot moron {i}", "y": 1}) for i in range(4)]
+        lines += [json.dumps({"body": f"nice day {i}", "y": "0"}) for i in range(4)]
+        data.write_text("\n".join(lines) + "\n\n")
+        args = ["eval", str(data), "--model", str(tiny_model_dir), "--text-field", "body"]
+        result = runner.invoke(app, [*args, "--label-field", "y", "--category", "insult"])
+        assert result.exit_code == 0, result.output
+        assert "insult" in result.stdout
+
+    @pytest.mark.parametrize(
+        ("content", "extra", "message"),
+        [
+            ('{"text": "a"}\n', [], "no label columns"),
+            ('{"text": "a", "y": 1}\n', ["--label-field", "y"], "needs --category"),
+            ('{"text": "a"}\n', ["--label-field", "y", "--category", "insult"], "no column"),
+            ('{"body": "a"}\n', [], "no column 'text'"),
+            ("{oops\n", [], "invalid JSON"),
+        ],
+    )
+    def test_bad_files_are_explained(
+        self, tiny_model_dir: Path, tmp_path: Path, content: str, extra: list[str], message: str
+    ) -> None:
+        from moderation.ml.engine import Engine
+        from moderation.ml.evaluation import LabelledFileEvaluator
+
+        data = tmp_path / "bad.jsonl"
+        data.write_text(content)
+        evaluator = LabelledFileEvaluator(Engine.load(tiny_model_dir))
+        label = extra[1] if len(extra) > 1 else None
+        category = extra[3] if len(extra) > 3 else None
+        with pytest.raises(ValueError, match=message):
+            evaluator.evaluate(data, "text", label, category)
+
+
+class TestPackageApi:
+    def test_engine_is_importable_from_the_package(self) -> None:
+        import moderation
+
+        assert moderation.Engine.__name__ == "Engine"
+        with pytest.raises(AttributeError):
+            _ = moderation.NoSuchThing
+
+
+def test_eval_reports_a_bad_file_without_a_traceback(tiny_model_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "bad.csv"
+    data.write_text("comment\nhello\n")
+    result = runner.invoke(app, ["eval", str(data), "--model", str(tiny_model_dir)])
+    assert result.exit_code == 2
+    assert "no column 'text'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "no-such-file.jsonl"], "No such file"),
+        (["score", "--model", "no-such-model"], "not found"),
+        (["score", "--policy", "POLICY"], "validation error"),
+    ],
+)
+def test_score_setup_errors_are_clear(args: list[str], message: str, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"categories": {"toxicity": {"flag_at": 2}}}')
+    args = [str(policy) if a == "POLICY" else a for a in args]
+    result = runner.invoke(app, args, input="")
+    assert result.exit_code == 2
+    assert message in result.output

@@ -25,9 +25,9 @@ class TestEngineScoring:
         result = engine.score(["I will kill you, you worthless piece of shit"])[0]
         assert set(result.scores) == set(Category)
         assert all(0.0 <= p <= 1.0 for p in result.scores.values())
-        assert result.score == pytest.approx(max(result.scores.values()), abs=1e-3) or (
-            result.score >= 0.5
-        )
+        assert result.score >= max(result.scores.values()) - 1e-3
+        harms = (Category.INSULT, Category.THREAT, Category.HATE_SPEECH)
+        assert result.scores[Category.TOXICITY] >= max(result.scores[c] for c in harms)
         assert 0.0 <= result.confidence <= 1.0
         assert result.decision is not Decision.APPROVE
         assert result.model_version.startswith("0.0.1+")
@@ -85,3 +85,39 @@ class TestEngineScoring:
     def test_long_text_is_truncated_not_rejected(self, engine: Engine) -> None:
         result = engine.score(["nice " * 10_000])[0]
         assert result.decision in set(Decision)
+
+
+class TestParallelScoring:
+    def test_worker_processes_give_the_same_results_in_order(self, tiny_model_dir: Path) -> None:
+        texts = [
+            f"comment number {i}: you are {'an idiot' if i % 3 else 'lovely'}" for i in range(600)
+        ]
+        serial = Engine.load(tiny_model_dir, options=EngineOptions(semantic="never"))
+        parallel = Engine.load(tiny_model_dir, options=EngineOptions(semantic="never", workers=2))
+        try:
+            expected = serial.score(texts)
+            got = parallel.score(texts)
+        finally:
+            parallel.close()
+        assert [r.scores for r in got] == [r.scores for r in expected]
+        assert [r.decision for r in got] == [r.decision for r in expected]
+
+
+class TestModelCard:
+    def test_card_and_metrics_are_written(
+        self, tiny_model_dir: Path, shared_data_dir: Path
+    ) -> None:
+        import json
+
+        from moderation.ml.training import ModelCardWriter, TrainingConfig
+
+        config = TrainingConfig(
+            data_dir=shared_data_dir, out_dir=tiny_model_dir, version="0.0.1", max_per_source=40
+        )
+        metrics = ModelCardWriter(config).write()
+        card = (tiny_model_dir / "model_card.md").read_text()
+        assert "## Functional suite" in card
+        assert 0.0 <= metrics["summary"]["functional_accuracy"] <= 1.0
+        stored = json.loads((tiny_model_dir / "manifest.json").read_text())
+        assert stored["metrics"]["summary"] == metrics["summary"]
+        assert "stacked_always" in metrics["validation"]

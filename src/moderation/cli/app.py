@@ -58,13 +58,22 @@ def score(
         raise typer.BadParameter("must be 'jsonl' or 'text'", param_hint="--format")
     if semantic not in ("auto", "always", "never"):
         raise typer.BadParameter("must be auto, always or never", param_hint="--semantic")
-    loaded_policy = None
-    if policy is not None:
-        loaded_policy = ModerationPolicy.model_validate_json(policy.read_text(encoding="utf-8"))
-    engine = Engine.load(model, loaded_policy, EngineOptions(semantic=semantic))  # type: ignore[arg-type]
+    from pydantic import ValidationError
+
+    from moderation.ml.artifacts import BundleError
+
+    try:
+        loaded_policy = None
+        if policy is not None:
+            loaded_policy = ModerationPolicy.model_validate_json(policy.read_text(encoding="utf-8"))
+        options = EngineOptions(semantic=semantic)  # type: ignore[arg-type]
+        engine = Engine.load(model, loaded_policy, options)
+        source: BinaryIO = sys.stdin.buffer if file == "-" else open(file, "rb")
+    except (OSError, BundleError, ValidationError) as exc:
+        _err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     fmt: InputFormat = "text" if input_format == "text" else "jsonl"
     stream = ScoreStream(engine.score, fmt, batch_size)
-    source: BinaryIO = sys.stdin.buffer if file == "-" else open(file, "rb")
     sink: TextIO = sys.stdout if output is None else open(output, "w", encoding="utf-8")
     total = None if file == "-" else _count_lines(Path(file))
     try:
@@ -142,7 +151,11 @@ def evaluate_file(
     from moderation.ml.evaluation import LabelledFileEvaluator
 
     engine = Engine.load(model)
-    report = LabelledFileEvaluator(engine).evaluate(file, text_field, label_field, category)
+    try:
+        report = LabelledFileEvaluator(engine).evaluate(file, text_field, label_field, category)
+    except (ValueError, OSError) as exc:
+        _err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     table = Table("category", "n", "positives", "roc_auc", "precision", "recall", "f1")
     for row in report:
         table.add_row(*(str(v) for v in row.values()))

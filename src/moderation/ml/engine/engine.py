@@ -14,6 +14,7 @@ from moderation.ml.artifacts.model_bundle import ModelBundle
 from moderation.ml.artifacts.model_registry import ModelRegistry
 from moderation.ml.embeddings import MiniLMEncoder
 from moderation.ml.engine.engine_options import EngineOptions
+from moderation.ml.engine.parallel_scorer import ParallelScorer
 from moderation.ml.engine.rule_book import RuleBook
 from moderation.ml.engine.span_explainer import SpanExplainer
 from moderation.ml.features.fast_featurizer import FastFeaturizer
@@ -22,6 +23,7 @@ from moderation.ml.spans import SpanTagger
 from moderation.ml.text import LanguageDetector, SentimentAnalyzer, TextNormalizer
 
 _ACTIONS = {"flag": Decision.FLAG, "reject": Decision.REJECT}
+_TOXICITY_SUBTYPES = (Category.INSULT, Category.THREAT, Category.HATE_SPEECH)
 
 
 class Engine:
@@ -95,6 +97,22 @@ class Engine:
         """Score a batch of texts; one result per text, same order."""
         if not texts:
             return []
+        if self.options.workers > 1:
+            return self._parallel.score(texts, policy)
+        return self._score(texts, policy)
+
+    @cached_property
+    def _parallel(self) -> ParallelScorer:
+        return ParallelScorer(self._score, self.options.workers)
+
+    def close(self) -> None:
+        """Stop worker processes, if any were started."""
+        if "_parallel" in self.__dict__:
+            self._parallel.close()
+
+    def _score(
+        self, texts: Sequence[str], policy: ModerationPolicy | None = None
+    ) -> list[ModerationResult]:
         policy = policy or self.policy
         evaluator = PolicyEvaluator(policy)
         texts = [t[: self.options.max_text_chars] for t in texts]
@@ -146,6 +164,7 @@ class Engine:
         matrix = self._featurizer.transform(features, extras)
         fast_logits = self.bundle.fast_heads.logits(matrix)
         fast = self.bundle.fast_calibrator.probabilities(fast_logits)
+        fast = self._consistent(fast)
         final = fast.copy()
         cascaded = np.zeros(len(features), dtype=bool)
         sem_heads, stack = self.bundle.semantic_heads, self.bundle.stack_calibrator
@@ -161,8 +180,20 @@ class Engine:
             embeddings = self._encoder.encode(
                 [features[int(i)] for i in rows], batch_size=self.options.semantic_batch_size
             )
-            final[rows] = stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings))
+            final[rows] = self._consistent(
+                stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings))
+            )
         return final, fast, cascaded
+
+    def _consistent(self, probabilities: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Insults, threats and hate speech are kinds of toxicity (the taxonomy), so a text is
+        at least as likely toxic as it is any of them; separate heads do not know that."""
+        if Category.TOXICITY not in self.categories:
+            return probabilities
+        subtypes = [self.category_index(c) for c in _TOXICITY_SUBTYPES if c in self.categories]
+        column = self.category_index(Category.TOXICITY)
+        probabilities[:, column] = np.max(probabilities[:, [column, *subtypes]], axis=1)
+        return probabilities
 
     def category_index(self, category: Category) -> int:
         return self.categories.index(category)

@@ -18,3 +18,9 @@ class EngineOptions(BaseModel):
         default=20_000, ge=1, description="Longer texts are scored on their first part only."
     )
     semantic_batch_size: int = Field(default=32, ge=1)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Processes for large batches (batch mode); 1 scores in-process.",
+    )

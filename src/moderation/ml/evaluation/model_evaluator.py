@@ -118,6 +118,8 @@ class ModelEvaluator:
 
     def _predicted(self, result: ModerationResult) -> dict[Category, int]:
         ruled = {s.category for s in result.spans if s.source.startswith("rule:")}
+        if ruled & {Category.INSULT, Category.THREAT, Category.HATE_SPEECH}:
+            ruled.add(Category.TOXICITY)  # the taxonomy: those are kinds of toxicity
         policy = self._engine.policy
         return {
             c: int(p >= policy.thresholds(c).flag_at or c in ruled)

@@ -7,6 +7,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from moderation.ml.features.featurizer_config import FeaturizerConfig
+from moderation.ml.features.identity_term_masker import PLACEHOLDER, IdentityTermMasker
 
 
 class FastFeaturizer:
@@ -37,13 +38,21 @@ class FastFeaturizer:
             lowercase=False,
             dtype=np.float32,
         )
+        self._masker = IdentityTermMasker() if config.identity_blind else None
         n_hashed = (1 << config.word_bits) + (1 << config.char_bits)
         self.idf: NDArray[np.float32] = (
             idf if idf is not None else np.ones(n_hashed, dtype=np.float32)
         )
 
+    def prepare(self, texts: Sequence[str]) -> Sequence[str]:
+        """What gets hashed: the normalised texts, identity words masked if configured."""
+        if self._masker is None:
+            return texts
+        return [self._masker.mask(t) for t in texts]
+
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw hashed counts (word block, then char block)."""
+        texts = self.prepare(texts)
         return sp.hstack(
             [self._word.transform(texts), self._char.transform(texts)], format="csr"
         ).astype(np.float32)
@@ -54,12 +63,16 @@ class FastFeaturizer:
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
         n_docs = counts.shape[0]
         self.idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+        if self._masker is not None:
+            # The group word alone carries no signal by design; only its context may.
+            self.idf[self.counts([PLACEHOLDER]).indices] = 0.0
         return self.idf
 
     def transform(
         self, texts: Sequence[str], extras: NDArray[np.float32] | None = None
     ) -> sp.csr_matrix:
         """Feature matrix for already-normalised `texts`; `extras` is (n, len(extra_features))."""
+        texts = self.prepare(texts)
         n_word = 1 << self.config.word_bits
         word = self._weight(self._word.transform(texts), self.idf[:n_word])
         char = self._weight(self._char.transform(texts), self.idf[n_word:])

@@ -11,6 +11,9 @@ class FeaturizerConfig(BaseModel):
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
     extra_features: list[str] = Field(default_factory=list)
+    identity_blind: bool = Field(
+        default=False, description="Mask identity-group words before hashing (see masker)."
+    )
 
     @property
     def n_features(self) -> int:

@@ -63,6 +63,7 @@ class Trainer:
                 word_bits=cfg.word_bits,
                 char_bits=cfg.char_bits,
                 extra_features=list(SpamSignalExtractor.FEATURE_NAMES),
+                identity_blind=cfg.identity_blind,
             )
         )
         train_norm = self._normalized(train)

@@ -32,10 +32,11 @@ class TrainingConfig(BaseModel):
     word_bits: int = 18
     char_bits: int = 18
     regularization: float = Field(default=4.0, gt=0, description="Inverse L2 strength (C).")
+    identity_blind: bool = True
     semantic: bool = True
     semantic_max_train: int = Field(default=24_000, ge=0)
     semantic_max_tokens: int = 128
     spans: bool = True
     augment: bool = True
-    cascade_band: tuple[float, float] = (0.15, 0.85)
+    cascade_band: tuple[float, float] = (0.25, 0.75)
     priors: dict[Category, float] = Field(default_factory=lambda: dict(DEFAULT_PRIORS))
