@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -40,7 +40,7 @@ class Engine:
         bundle: ModelBundle,
         policy: ModerationPolicy | None = None,
         options: EngineOptions | None = None,
-        span_tagger: SpanTagger | None = None,
+        span_tagger: SpanTagger | Callable[[], SpanTagger | None] | None = None,
     ) -> None:
         self.bundle = bundle
         self.options = options or EngineOptions()
@@ -69,7 +69,10 @@ class Engine:
         """Load a model bundle: a directory, a registered name, or the shipped default."""
         directory = ModelRegistry().resolve(model)
         tagger_dir = directory / "spans"
-        tagger = SpanTagger.load(tagger_dir) if tagger_dir.exists() else None
+
+        def tagger() -> SpanTagger | None:
+            return SpanTagger.load(tagger_dir) if tagger_dir.exists() else None
+
         return cls(ModelBundle.load(directory), policy, options, tagger)
 
     @property

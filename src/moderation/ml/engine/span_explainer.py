@@ -37,13 +37,25 @@ class SpanExplainer:
         self,
         featurizer: FastFeaturizer,
         heads: LinearHeads,
-        tagger: SpanTagger | None,
+        tagger: SpanTagger | Callable[[], SpanTagger | None] | None,
         normalize: Callable[[str], str] = str.lower,
     ) -> None:
         self._normalize = normalize
         self._featurizer = featurizer
         self._heads = heads
-        self._tagger = tagger
+        # A callable defers loading (~0.5 s) until the first text that needs spans, which
+        # keeps one-line CLI runs and clean traffic fast.
+        self._tagger_source = tagger
+        self._tagger_loaded = not callable(tagger) or isinstance(tagger, SpanTagger)
+        self._tagger_value = tagger if isinstance(tagger, SpanTagger) else None
+
+    @property
+    def _tagger(self) -> SpanTagger | None:
+        if not self._tagger_loaded:
+            source = self._tagger_source
+            self._tagger_value = source() if callable(source) else None
+            self._tagger_loaded = True
+        return self._tagger_value
 
     def explain(
         self,
