@@ -31,6 +31,7 @@ class TestEngineScoring:
         assert 0.0 <= result.confidence <= 1.0
         assert result.decision is not Decision.APPROVE
         assert result.model_version.startswith("0.0.1+")
+        assert result.sentiment is not None
         assert -1.0 <= result.sentiment < 0.0
 
     def test_spans_point_into_the_original_text(self, engine: Engine) -> None:
@@ -81,6 +82,13 @@ class TestEngineScoring:
         assert {r.tier for r in always.score(texts)} == {"cascade"}
         assert {r.tier for r in never.score(texts)} == {"fast"}
         always.warm_up()
+
+    def test_sentiment_modes(self, tiny_model_dir: Path, engine: Engine) -> None:
+        assert engine.score(["What a lovely, happy day"])[0].sentiment is None
+        always = Engine.load(tiny_model_dir, options=EngineOptions(sentiment="always"))
+        assert (always.score(["What a lovely, happy day"])[0].sentiment or 0.0) > 0.5
+        never = Engine.load(tiny_model_dir, options=EngineOptions(sentiment="never"))
+        assert never.score(["I will kill you, idiot"])[0].sentiment is None
 
     def test_long_text_is_truncated_not_rejected(self, engine: Engine) -> None:
         result = engine.score(["nice " * 10_000])[0]

@@ -25,8 +25,14 @@ class ModerationResult(BaseModel):
     )
     language: str = Field(description="ISO 639-1 code, or 'und' when undetermined.")
     language_confidence: float = Field(ge=0.0, le=1.0)
-    sentiment: float = Field(
-        ge=-1.0, le=1.0, description="Context signal only (VADER compound), never a reason."
+    sentiment: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description=(
+            "Context signal only (VADER compound), never a reason. None when not computed "
+            "(approved texts, unless the engine runs with sentiment='always')."
+        ),
     )
     tier: str = Field(description="'fast', or 'cascade' when the semantic tier was consulted.")
     model_version: str

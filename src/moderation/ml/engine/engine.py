@@ -151,7 +151,7 @@ class Engine:
                     spans=spans,
                     language=language,
                     language_confidence=round(language_p, 4),
-                    sentiment=round(self._sentiment.polarity(text), 4),
+                    sentiment=self._sentiment_of(text, verdict.decision),
                     tier="cascade" if cascaded[i] else "fast",
                     model_version=self.model_version,
                 )
@@ -187,6 +187,12 @@ class Engine:
                 stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings))
             )
         return final, fast, cascaded
+
+    def _sentiment_of(self, text: str, decision: Decision) -> float | None:
+        mode = self.options.sentiment
+        if mode == "never" or (mode == "flagged" and decision is Decision.APPROVE):
+            return None
+        return round(self._sentiment.polarity(text), 4)
 
     def _consistent(self, probabilities: NDArray[np.float32]) -> NDArray[np.float32]:
         """Insults, threats and hate speech are kinds of toxicity (the taxonomy), so a text is

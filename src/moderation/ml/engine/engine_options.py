@@ -3,6 +3,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SemanticMode = Literal["auto", "always", "never"]
+SentimentMode = Literal["always", "flagged", "never"]
 
 
 class EngineOptions(BaseModel):
@@ -18,6 +19,13 @@ class EngineOptions(BaseModel):
         default=20_000, ge=1, description="Longer texts are scored on their first part only."
     )
     semantic_batch_size: int = Field(default=32, ge=1)
+    sentiment: SentimentMode = Field(
+        default="flagged",
+        description=(
+            "flagged: sentiment only for texts a reviewer will see (it costs as much as the "
+            "fast tier itself); always: for every text."
+        ),
+    )
     workers: int = Field(
         default=1,
         ge=1,

@@ -3,6 +3,8 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
+from threadpoolctl import threadpool_limits
+
 from moderation.domain.models.moderation_result import ModerationResult
 from moderation.domain.policy.moderation_policy import ModerationPolicy
 
@@ -11,6 +13,12 @@ Scorer = Callable[[Sequence[str], ModerationPolicy | None], list[ModerationResul
 # Set in the parent just before the pool forks, so children inherit the loaded engine
 # instead of unpickling hundreds of MB of weights.
 _SCORER: Scorer | None = None
+
+
+def _one_blas_thread() -> None:
+    # Each worker owns one core; BLAS threads in every worker would fight over the same two
+    # cores and make the semantic tier slower than one process.
+    threadpool_limits(limits=1)
 
 
 def _score_chunk(args: tuple[Sequence[str], ModerationPolicy | None]) -> list[ModerationResult]:
@@ -53,7 +61,9 @@ class ParallelScorer:
         if self._pool is None:
             _SCORER = self._scorer
             self._pool = ProcessPoolExecutor(
-                max_workers=self._workers, mp_context=multiprocessing.get_context("fork")
+                max_workers=self._workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_one_blas_thread,
             )
         return self._pool
 

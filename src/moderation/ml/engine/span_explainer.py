@@ -123,14 +123,7 @@ class SpanExplainer:
 
     def _word_weights(self, words: Sequence[str], harms: Sequence[Category]) -> np.ndarray:
         """(n_words, n_harms) weight of each word's unigram feature in each category's head."""
-        counts = self._featurizer.counts([self._normalize(w) for w in words])
-        n_word = 1 << self._featurizer.config.word_bits
-        columns = np.stack([self._heads.column(c) for c in harms], axis=1)
-        out = np.zeros((len(words), len(harms)), dtype=np.float32)
-        for row in range(counts.shape[0]):
-            start, end = counts.indptr[row], counts.indptr[row + 1]
-            idx = counts.indices[start:end]
-            idx = idx[idx < n_word]
-            if idx.size:
-                out[row] = columns[idx].astype(np.float32).max(axis=0)
-        return out
+        rows = self._featurizer.word_indices([self._normalize(w) for w in words])
+        columns = np.array([self._heads.categories.index(c) for c in harms], dtype=np.int64)
+        weights: np.ndarray = self._heads.weights[np.ix_(rows, columns)].astype(np.float32)
+        return weights

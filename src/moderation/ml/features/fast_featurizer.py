@@ -9,6 +9,8 @@ from sklearn.preprocessing import normalize
 from moderation.ml.features.featurizer_config import FeaturizerConfig
 from moderation.ml.features.identity_term_masker import PLACEHOLDER, IdentityTermMasker
 
+_WORD_CACHE_LIMIT = 200_000
+
 
 class FastFeaturizer:
     """Hashed word and character n-grams with sublinear TF-IDF, plus dense extra signals.
@@ -39,6 +41,7 @@ class FastFeaturizer:
             dtype=np.float32,
         )
         self._masker = IdentityTermMasker() if config.identity_blind else None
+        self._word_index_cache: dict[str, int] = {}
         n_hashed = (1 << config.word_bits) + (1 << config.char_bits)
         self.idf: NDArray[np.float32] = (
             idf if idf is not None else np.ones(n_hashed, dtype=np.float32)
@@ -56,6 +59,24 @@ class FastFeaturizer:
         return sp.hstack(
             [self._word.transform(texts), self._char.transform(texts)], format="csr"
         ).astype(np.float32)
+
+    def word_indices(self, words: Sequence[str]) -> NDArray[np.int64]:
+        """Feature index of each single word's unigram (for per-word attributions).
+
+        Cached per word: sklearn's transform costs ~0.2 ms a call whatever its size, and
+        explanations ask about the same everyday words again and again.
+        """
+        cache = self._word_index_cache
+        missing = [w for w in dict.fromkeys(words) if w not in cache]
+        if missing:
+            if len(cache) > _WORD_CACHE_LIMIT:
+                cache.clear()
+            counts = self._word.transform(self.prepare(missing))
+            for row, word in enumerate(missing):
+                start, end = counts.indptr[row], counts.indptr[row + 1]
+                # A word that hashes to nothing points at a bucket of weight ~0.
+                cache[word] = int(counts.indices[start]) if end > start else 0
+        return np.array([cache[w] for w in words], dtype=np.int64)
 
     def fit_idf(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Learn smoothed IDF from `texts` and keep it."""
