@@ -6,15 +6,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from moderation.ml.artifacts.bundle_error import BundleError
 from moderation.ml.artifacts.model_manifest import ModelManifest
 from moderation.ml.models.linear_heads import LinearHeads
 from moderation.ml.models.probability_calibrator import ProbabilityCalibrator
 
 _WEIGHT_FILES = ("fast.npz", "semantic.npz")
-
-
-class BundleError(RuntimeError):
-    """A model bundle is missing, incomplete or corrupt."""
 
 
 @dataclass

@@ -2,7 +2,7 @@ import json
 import os
 from pathlib import Path
 
-from moderation.ml.artifacts.model_bundle import BundleError
+from moderation.ml.artifacts.bundle_error import BundleError
 from moderation.ml.artifacts.registered_model import RegisteredModel
 
 PACKAGED_DIR = Path(__file__).resolve().parent.parent / "bundles"

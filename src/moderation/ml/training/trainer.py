@@ -118,7 +118,10 @@ class Trainer:
     ) -> tuple[LinearHeads, ProbabilityCalibrator]:
         cfg = self.config
         rng = np.random.default_rng(cfg.seed)
-        rows = _semantic_sample(y_train, cfg.semantic_max_train, rng)
+        # Hard negatives target exactly what the semantic tier is for (negation, counter-speech,
+        # neutral identity mentions), so all of them go in.
+        keep = np.array([e.source == "hard_negative" for e in train], dtype=bool)
+        rows = _semantic_sample(y_train, cfg.semantic_max_train, rng, keep)
         encoder = MiniLMEncoder.load(max_tokens=cfg.semantic_max_tokens)
         self._say(f"embedding {len(rows)} training and {len(val_norm)} validation texts")
         emb_train = encoder.encode([train_norm[i] for i in rows])
@@ -127,7 +130,6 @@ class Trainer:
         stack = ProbabilityCalibrator.fit(
             CATEGORIES, [fast_val, heads.logits(emb_val)], y_val, cfg.priors
         )
-        _ = train
         return heads, stack
 
     def _normalized(self, examples: Sequence[LabelledText]) -> list[str]:
@@ -186,20 +188,23 @@ def _fit_heads(
 
 
 def _semantic_sample(
-    y: NDArray[np.float32], limit: int, rng: np.random.Generator
+    y: NDArray[np.float32],
+    limit: int,
+    rng: np.random.Generator,
+    keep: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
-    """Rows for the semantic tier: every positive of the rarer categories, then random rows."""
+    """Rows for the semantic tier: `keep` rows, every positive of the rarer categories, then
+    random rows, `limit` in all."""
     n = y.shape[0]
     if n <= limit:
         return np.arange(n)
-    chosen: set[int] = set()
+    chosen: set[int] = set() if keep is None else {int(r) for r in np.flatnonzero(keep)}
     positives = np.nan_to_num(y, nan=0.0)
     for j in np.argsort(positives.sum(axis=0)):
         rows = np.flatnonzero(positives[:, j] == 1)
-        take = (
-            rows if len(chosen) + rows.size <= limit // 2 else rng.permutation(rows)[: limit // 8]
-        )
-        chosen.update(int(r) for r in take)
-    rest = rng.permutation(np.setdiff1d(np.arange(n), np.fromiter(chosen, dtype=np.int64)))
-    picked = np.concatenate([np.fromiter(chosen, dtype=np.int64), rest[: limit - len(chosen)]])
-    return np.sort(picked)
+        if len(chosen) + rows.size > limit // 2:
+            rows = rng.permutation(rows)[: limit // 8]
+        chosen.update(int(r) for r in rows)
+    taken = np.fromiter(chosen, dtype=np.int64)
+    rest = rng.permutation(np.setdiff1d(np.arange(n), taken))
+    return np.sort(np.concatenate([taken, rest[: max(0, limit - taken.size)]]))

@@ -34,7 +34,7 @@ class TrainingConfig(BaseModel):
     regularization: float = Field(default=4.0, gt=0, description="Inverse L2 strength (C).")
     identity_blind: bool = True
     semantic: bool = True
-    semantic_max_train: int = Field(default=24_000, ge=0)
+    semantic_max_train: int = Field(default=40_000, ge=0)
     semantic_max_tokens: int = 128
     spans: bool = True
     augment: bool = True

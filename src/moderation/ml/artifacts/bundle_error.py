@@ -1,0 +1,2 @@
+class BundleError(RuntimeError):
+    """A model bundle is missing, incomplete or corrupt."""
