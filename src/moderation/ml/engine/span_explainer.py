@@ -107,6 +107,9 @@ class SpanExplainer:
                 category = harms[0]
             spans.append(Span(start=start, end=end, category=category, source="model"))
         covered = covered | {s.category for s in spans}
+        if covered:
+            # Toxicity is the umbrella category: a span for an insult or a threat explains it.
+            covered.add(Category.TOXICITY)
         for c, category in enumerate(harms):
             if category in covered:
                 continue
