@@ -1,6 +1,7 @@
 """The `moderation` command line."""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, BinaryIO, TextIO
 
@@ -117,9 +118,24 @@ def train(
         semantic=semantic,
         spans=spans,
     )
-    bundle = Trainer(config, progress=lambda msg: _err.print(f"[dim]train:[/dim] {msg}")).run()
-    if evaluate:
-        ModelCardWriter(config, progress=lambda msg: _err.print(f"[dim]eval:[/dim] {msg}")).write()
+    # Trainer and evaluator announce each step; on a terminal that drives a progress bar,
+    # elsewhere (CI logs) each step is one log line.
+    steps = 6 + (3 if evaluate else 0)
+    with _progress() as bar:
+        task = bar.add_task("training", total=steps)
+
+        def step(prefix: str) -> Callable[[str], None]:
+            def report(message: str) -> None:
+                if bar.disable:
+                    _err.print(f"[dim]{prefix}:[/dim] {message}")
+                bar.update(task, advance=1, description=f"{prefix}: {message}")
+
+            return report
+
+        bundle = Trainer(config, progress=step("train")).run()
+        if evaluate:
+            ModelCardWriter(config, progress=step("eval")).write()
+        bar.update(task, completed=steps)
     typer.echo(f"wrote {target} ({bundle.manifest.full_version})")
 
 
@@ -152,7 +168,15 @@ def evaluate_file(
 
     engine = Engine.load(model)
     try:
-        report = LabelledFileEvaluator(engine).evaluate(file, text_field, label_field, category)
+        with _progress() as bar:
+            task = bar.add_task("evaluating", total=None)
+            report = LabelledFileEvaluator(engine).evaluate(
+                file,
+                text_field,
+                label_field,
+                category,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except (ValueError, OSError) as exc:
         _err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc

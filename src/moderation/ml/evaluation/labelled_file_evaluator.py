@@ -1,5 +1,6 @@
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ class LabelledFileEvaluator:
         text_field: str = "text",
         label_field: str | None = None,
         category: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> list[dict[str, Any]]:
+        """Per-category metrics; `on_progress(done, total)` after each scored batch."""
         rows = _read_rows(path)
         if not rows:
             raise ValueError(f"{path} has no rows")
@@ -36,15 +39,14 @@ class LabelledFileEvaluator:
             raise ValueError(f"{path} has no column {text_field!r}")
         columns = self._columns(rows[0], label_field, category)
         texts = [str(r[text_field]) for r in rows]
-        scores = np.concatenate(
-            [
-                self._engine.probabilities(
-                    [self._engine.normalize(t) for t in texts[i : i + self._batch]],
-                    texts[i : i + self._batch],
-                )[0]
-                for i in range(0, len(texts), self._batch)
-            ]
-        )
+        parts = []
+        for i in range(0, len(texts), self._batch):
+            batch = texts[i : i + self._batch]
+            normalized = [self._engine.normalize(t) for t in batch]
+            parts.append(self._engine.probabilities(normalized, batch)[0])
+            if on_progress is not None:
+                on_progress(min(i + self._batch, len(texts)), len(texts))
+        scores = np.concatenate(parts)
         report: list[dict[str, Any]] = []
         for column, cat in columns:
             labels = np.array([_as_label(r.get(column)) for r in rows], dtype=float)
