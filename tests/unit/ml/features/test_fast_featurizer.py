@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from moderation.ml.features import FastFeaturizer, FeaturizerConfig
 from moderation.ml.features.identity_term_masker import PLACEHOLDER, IdentityTermMasker
@@ -38,3 +39,31 @@ class TestFastFeaturizer:
         assert f.transform(["muslims"]).sum() == 0.0
         same = f.transform(["i hate women"]) - f.transform(["i hate muslims"])
         assert abs(same).sum() == 0.0
+
+
+class TestCharCache:
+    def test_cached_char_block_equals_scikit_learn(self) -> None:
+        f = FastFeaturizer(FeaturizerConfig(word_bits=12, char_bits=12))
+        texts = [
+            "you are an idiot",
+            "idiot idiot  idiot\tagain",
+            "",
+            "   ",
+            "a\n\nb c",
+            "ǂǂ naïve café",
+            "you are an idiot",
+        ]
+        expected = f._char.transform(texts)
+        for _ in range(2):  # cold, then from the cache
+            got = f._char_counts(texts)
+            assert abs(got - expected).sum() == 0.0
+            assert got.shape == expected.shape
+
+    def test_cache_is_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from moderation.ml.features import fast_featurizer
+
+        monkeypatch.setattr(fast_featurizer, "_CHAR_CACHE_LIMIT", 3)
+        f = FastFeaturizer(FeaturizerConfig(word_bits=10, char_bits=10))
+        f._char_counts(["one two three"])
+        f._char_counts(["four five"])
+        assert len(f._char_cache) <= 3
