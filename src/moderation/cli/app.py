@@ -95,7 +95,7 @@ def score(
 def train(
     data_dir: Annotated[Path, typer.Option(help="The shared datasets.")] = DEFAULT_DATA_DIR,
     out: Annotated[Path | None, typer.Option(help="Bundle directory to write.")] = None,
-    version: Annotated[str, typer.Option(help="Semantic version of the new model.")] = "1.0.0",
+    version: Annotated[str, typer.Option(help="Semantic version of the new model.")] = "1.1.0",
     seed: Annotated[int, typer.Option()] = 13,
     max_per_source: Annotated[
         int | None, typer.Option(help="Cap rows per dataset (quick runs).")
@@ -144,10 +144,20 @@ def models() -> None:
     """List the model bundles this installation can load."""
     from moderation.ml.artifacts import ModelRegistry
 
-    table = Table("name", "version", "semantic", "spans", "path", title="models")
+    table = Table(
+        "name", "version", "semantic", "spans", "val AUC", "functional", "path", title="models"
+    )
     for m in ModelRegistry().list():
+        auc = m.metrics.get("mean_val_auc_cascade")
+        functional = m.metrics.get("functional_accuracy")
         table.add_row(
-            m.name, m.version, str(m.has_semantic_tier), str(m.has_span_tagger), str(m.path)
+            m.name,
+            m.version,
+            str(m.has_semantic_tier),
+            str(m.has_span_tagger),
+            "-" if auc is None else f"{auc:.3f}",
+            "-" if functional is None else f"{functional:.3f}",
+            str(m.path),
         )
     Console().print(table)
 

@@ -14,6 +14,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Below this share of the strongest word's weight, a word is not worth showing a reviewer.
 _ATTRIBUTION_FLOOR = 0.35
 _MAX_ATTRIBUTED_WORDS = 3
+_INDEX_CACHE_LIMIT = 200_000
 _TAGGER_CATEGORIES = frozenset({Category.TOXICITY, Category.INSULT, Category.PROFANITY})
 # Unigram weights below this barely move a head; pointing at such words misleads reviewers.
 _MIN_ATTRIBUTION_WEIGHT = 0.5
@@ -41,6 +42,7 @@ class SpanExplainer:
         normalize: Callable[[str], str] = str.lower,
     ) -> None:
         self._normalize = normalize
+        self._index_cache: dict[str, int] = {}
         self._featurizer = featurizer
         self._heads = heads
         # A callable defers loading (~0.5 s) until the first text that needs spans, which
@@ -126,7 +128,14 @@ class SpanExplainer:
 
     def _word_weights(self, words: Sequence[str], harms: Sequence[Category]) -> np.ndarray:
         """(n_words, n_harms) weight of each word's unigram feature in each category's head."""
-        rows = self._featurizer.word_indices([self._normalize(w) for w in words])
+        cache = self._index_cache
+        missing = [w for w in dict.fromkeys(words) if w not in cache]
+        if missing:
+            if len(cache) > _INDEX_CACHE_LIMIT:
+                cache.clear()
+            found = self._featurizer.word_indices([self._normalize(w) for w in missing])
+            cache.update(zip(missing, found.tolist(), strict=True))
+        rows = np.array([cache[w] for w in words], dtype=np.int64)
         columns = np.array([self._heads.categories.index(c) for c in harms], dtype=np.int64)
         weights: np.ndarray = self._heads.weights[np.ix_(rows, columns)].astype(np.float32)
         return weights
