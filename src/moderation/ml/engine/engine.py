@@ -136,7 +136,9 @@ class Engine:
             spans = []
             if verdict.decision is not Decision.APPROVE:
                 spans = self._explainer.explain(
-                    verdict.triggered, matches[i], self._spam.hits(text)
+                    verdict.triggered,
+                    matches[i],
+                    self._spam.hits(text) if Category.SPAM in verdict.triggered else [],
                 )
             top = int(np.argmax(probabilities[i]))
             agreement = 1.0 - abs(float(fast_probabilities[i, top] - probabilities[i, top]))

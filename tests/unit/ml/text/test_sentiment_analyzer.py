@@ -13,3 +13,13 @@ class TestSentimentAnalyzer:
 
     def test_empty_text_is_neutral(self) -> None:
         assert SentimentAnalyzer().polarity("   ") == 0.0
+
+
+class TestSentenceAveraging:
+    def test_mixed_sentences_average_out(self) -> None:
+        analyzer = SentimentAnalyzer()
+        good = analyzer.polarity("The food was wonderful.")
+        bad = analyzer.polarity("The service was terrible.")
+        both = analyzer.polarity("The food was wonderful. The service was terrible.")
+        assert bad < both < good
+        assert abs(both - (good + bad) / 2) < 1e-9
