@@ -34,6 +34,16 @@ class TestEngineScoring:
         assert result.sentiment is not None
         assert -1.0 <= result.sentiment < 0.0
 
+    def test_threat_against_a_group_counts_as_hate(self, engine: Engine) -> None:
+        normalized = [engine.normalize(t) for t in ("Muslims should all be shot", "the cake")]
+        final, fast, _ = engine.probabilities(normalized)
+        hate, threat = (
+            engine.category_index(Category.HATE_SPEECH),
+            engine.category_index(Category.THREAT),
+        )
+        assert final[0, hate] >= final[0, threat]
+        assert fast[0, hate] >= fast[0, threat]
+
     def test_spans_point_into_the_original_text(self, engine: Engine) -> None:
         text = "ok so ｆｕｃｋ you and f.u.c.k this"
         result = engine.score([text])[0]

@@ -20,7 +20,7 @@ class ModelManifest(BaseModel):
     has_semantic_tier: bool = False
     has_span_tagger: bool = False
     cascade_band: tuple[float, float] = Field(
-        default=(0.25, 0.75),
+        default=(0.2, 0.6),
         description="Fast-tier probabilities inside this band send a text to the semantic tier.",
     )
     semantic_max_tokens: int = 128

@@ -18,6 +18,7 @@ from moderation.ml.engine.parallel_scorer import ParallelScorer
 from moderation.ml.engine.rule_book import RuleBook
 from moderation.ml.engine.span_explainer import SpanExplainer
 from moderation.ml.features.fast_featurizer import FastFeaturizer
+from moderation.ml.features.identity_term_masker import IdentityTermMasker
 from moderation.ml.rules import SpamSignalExtractor
 from moderation.ml.spans import SpanTagger
 from moderation.ml.text import LanguageDetector, SentimentAnalyzer, TextNormalizer
@@ -52,6 +53,7 @@ class Engine:
         self._language = LanguageDetector()
         self._sentiment = SentimentAnalyzer()
         self._rules = RuleBook(self._normalizer)
+        self._masker = IdentityTermMasker()
         self._explainer = SpanExplainer(
             self._featurizer,
             bundle.fast_heads,
@@ -169,7 +171,8 @@ class Engine:
         matrix = self._featurizer.transform(features, extras)
         fast_logits = self.bundle.fast_heads.logits(matrix)
         fast = self.bundle.fast_calibrator.probabilities(fast_logits)
-        fast = self._consistent(fast)
+        group = np.array([self._masker.mentions_group(t) for t in features], dtype=bool)
+        fast = self._consistent(fast, group)
         final = fast.copy()
         cascaded = np.zeros(len(features), dtype=bool)
         sem_heads, stack = self.bundle.semantic_heads, self.bundle.stack_calibrator
@@ -186,7 +189,7 @@ class Engine:
                 [features[int(i)] for i in rows], batch_size=self.options.semantic_batch_size
             )
             final[rows] = self._consistent(
-                stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings))
+                stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings)), group[rows]
             )
         return final, fast, cascaded
 
@@ -196,11 +199,23 @@ class Engine:
             return None
         return round(self._sentiment.polarity(text), 4)
 
-    def _consistent(self, probabilities: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Insults, threats and hate speech are kinds of toxicity (the taxonomy), so a text is
-        at least as likely toxic as it is any of them; separate heads do not know that."""
-        if Category.TOXICITY not in self.categories:
-            return probabilities
+    def _consistent(
+        self, probabilities: NDArray[np.float32], mentions_group: NDArray[np.bool_]
+    ) -> NDArray[np.float32]:
+        """Apply the taxonomy the separate heads do not know: insults, threats and hate speech
+        are kinds of toxicity, so a text is at least as likely toxic as any of them; and a
+        threat against an identity group ("X should all be shot") is hate speech."""
+        if Category.TOXICITY in self.categories:
+            subtypes = [self.category_index(c) for c in _TOXICITY_SUBTYPES if c in self.categories]
+            column = self.category_index(Category.TOXICITY)
+            probabilities[:, column] = np.max(probabilities[:, [column, *subtypes]], axis=1)
+        if Category.THREAT in self.categories and Category.HATE_SPEECH in self.categories:
+            hate = self.category_index(Category.HATE_SPEECH)
+            threat = probabilities[mentions_group, self.category_index(Category.THREAT)]
+            probabilities[mentions_group, hate] = np.maximum(
+                probabilities[mentions_group, hate], threat
+            )
+        return probabilities
         subtypes = [self.category_index(c) for c in _TOXICITY_SUBTYPES if c in self.categories]
         column = self.category_index(Category.TOXICITY)
         probabilities[:, column] = np.max(probabilities[:, [column, *subtypes]], axis=1)

@@ -36,3 +36,7 @@ class IdentityTermMasker:
 
     def mask(self, normalized: str) -> str:
         return _PATTERN.sub(PLACEHOLDER, normalized)
+
+    def mentions_group(self, normalized: str) -> bool:
+        """Whether the normalised text names an identity group."""
+        return _PATTERN.search(normalized) is not None

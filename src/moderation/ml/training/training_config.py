@@ -38,5 +38,5 @@ class TrainingConfig(BaseModel):
     semantic_max_tokens: int = 128
     spans: bool = True
     augment: bool = True
-    cascade_band: tuple[float, float] = (0.25, 0.75)
+    cascade_band: tuple[float, float] = (0.2, 0.6)
     priors: dict[Category, float] = Field(default_factory=lambda: dict(DEFAULT_PRIORS))
