@@ -5,16 +5,8 @@ model must give; categories not listed are not asserted (e.g. toxicity of cheerf
 """
 
 from moderation.domain.models.category import Category
+from moderation.ml.data._aliases import HATE, INS, PRO, SEX, SPAM, THR, TOX
 
-TOX, INS, PRO, THR, HATE, SEX, SPAM = (
-    Category.TOXICITY,
-    Category.INSULT,
-    Category.PROFANITY,
-    Category.THREAT,
-    Category.HATE_SPEECH,
-    Category.SEXUAL,
-    Category.SPAM,
-)
 Expected = dict[Category, int]
 
 ALL_CLEAN: Expected = dict.fromkeys(Category, 0)

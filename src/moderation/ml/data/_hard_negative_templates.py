@@ -5,16 +5,8 @@ group wording); tests assert that no frame or generated text appears in either s
 """
 
 from moderation.domain.models.category import Category
+from moderation.ml.data._aliases import HATE, INS, PRO, SEX, SPAM, THR, TOX
 
-TOX, INS, PRO, THR, HATE, SEX, SPAM = (
-    Category.TOXICITY,
-    Category.INSULT,
-    Category.PROFANITY,
-    Category.THREAT,
-    Category.HATE_SPEECH,
-    Category.SEXUAL,
-    Category.SPAM,
-)
 Labels = dict[Category, int]
 
 ALL_CLEAN: Labels = dict.fromkeys(Category, 0)

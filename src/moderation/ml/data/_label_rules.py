@@ -7,16 +7,8 @@ left out (unknown) so the trainer masks it instead of learning a false negative.
 from collections.abc import Mapping, Sequence
 
 from moderation.domain.models.category import Category
+from moderation.ml.data._aliases import HATE, INS, PRO, SEX, SPAM, THR, TOX
 
-TOX, INS, PRO, THR, HATE, SEX, SPAM = (
-    Category.TOXICITY,
-    Category.INSULT,
-    Category.PROFANITY,
-    Category.THREAT,
-    Category.HATE_SPEECH,
-    Category.SEXUAL,
-    Category.SPAM,
-)
 Labels = dict[Category, int]
 
 # Agreement below this share of coders is too weak to train on (Davidson: 3+ CrowdFlower coders).
