@@ -139,3 +139,39 @@ class TestModelCard:
         stored = json.loads((tiny_model_dir / "manifest.json").read_text())
         assert stored["metrics"]["summary"] == metrics["summary"]
         assert "stacked_always" in metrics["validation"]
+
+
+class TestRobustness:
+    def test_random_unicode_never_crashes_and_spans_stay_in_bounds(self, engine: Engine) -> None:
+        import random
+
+        rng = random.Random(7)
+        pieces = [
+            "fuck",
+            "f.u.c.k",
+            "ｆｕｃｋ",
+            "\u200b",
+            "\u0301",
+            "idiot",
+            "😡",
+            "👨\u200d👩\u200d👧",
+            "kill you",
+            "\n",
+            "\x00",
+            "ß",
+            "İ",
+            "ǅ",
+            "Σ",
+            "ﬁ",
+            "bit.ly/x",
+            "555-123-4567",
+            " ",
+            "Ⓕⓤⓒⓚ",
+            "\ufeff",
+            "\U0001d41f\U0001d42e\U0001d41c\U0001d424",
+        ]
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+        strict = ModerationPolicy(default_thresholds=CategoryThresholds(flag_at=0.0, reject_at=1.0))
+        for result, text in zip(engine.score(texts, strict), texts, strict=True):
+            for span in result.spans:
+                assert 0 <= span.start < span.end <= len(text)
