@@ -8,6 +8,7 @@ Prints a markdown table; docs/benchmarks.md records the figures.
 import argparse
 import csv
 import gc
+import json
 import os
 import random
 import statistics
@@ -55,17 +56,20 @@ def latency(fn: Callable[[Sequence[str]], object], texts: Sequence[str]) -> tupl
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
-def cli_one_line(runs: int = 5) -> float:
+ONE_LINERS = {
+    "clean": "you are a wonderful person",
+    "flagged, fast tier": "ur a f4cking idiot, I know where you live",
+    "flagged, via the semantic tier": "Women should all be shot",
+}
+
+
+def cli_one_line(text: str, runs: int = 5) -> float:
     exe = Path(sys.executable).parent / "moderation"
+    line = json.dumps({"id": 1, "text": text}).encode() + b"\n"
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(  # noqa: S603
-            [str(exe), "score", "-"],
-            input=b'{"id": 1, "text": "you are a wonderful person"}\n',
-            capture_output=True,
-            check=True,
-        )
+        subprocess.run([str(exe), "score", "-"], input=line, capture_output=True, check=True)  # noqa: S603
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -82,6 +86,7 @@ def main() -> None:
 
     rows: list[tuple[str, float, float, float, str]] = []
     fast = Engine.load(options=EngineOptions(semantic="never"))
+    fast.warm_up()
     fast.score(texts[:50])
     tps = throughput(fast.score, texts, 1000)
     p50, p99 = latency(fast.score, texts[: args.single])
@@ -121,7 +126,9 @@ def main() -> None:
     for name, tps, p50, p99, note in rows:
         print(f"| {name} | {tps:,.0f} | {p50:.2f} | {p99:.2f} | {note} |")
     print(f"\nresident memory, both engines and MiniLM loaded: {rss:.0f} MB")
-    print(f"`moderation score` on one line, wall clock incl. start-up: {cli_one_line():.2f} s")
+    for label, text in ONE_LINERS.items():
+        seconds = cli_one_line(text)
+        print(f"`moderation score` on one {label} line, wall clock incl. start-up: {seconds:.2f} s")
 
 
 if __name__ == "__main__":

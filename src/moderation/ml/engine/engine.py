@@ -95,6 +95,7 @@ class Engine:
         """Load lazily built parts now (servers call this before reporting ready)."""
         if self.has_semantic_tier:
             self._encoder.encode(["warm up"])
+        self._explainer.warm_up()
 
     def score(
         self, texts: Sequence[str], policy: ModerationPolicy | None = None

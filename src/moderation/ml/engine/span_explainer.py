@@ -51,6 +51,11 @@ class SpanExplainer:
         self._tagger_loaded = not callable(tagger) or isinstance(tagger, SpanTagger)
         self._tagger_value = tagger if isinstance(tagger, SpanTagger) else None
 
+    def warm_up(self) -> None:
+        """Load the span tagger and pre-score its frequent words now."""
+        if self._tagger is not None:
+            self._tagger.warm_up()
+
     @property
     def _tagger(self) -> SpanTagger | None:
         if not self._tagger_loaded:
