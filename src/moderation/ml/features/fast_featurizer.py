@@ -3,14 +3,15 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
+from moderation.ml.features._ngram_hashing import char_wb_ngrams, hash_index, word_ngrams
 from moderation.ml.features.featurizer_config import FeaturizerConfig
 from moderation.ml.features.identity_term_masker import PLACEHOLDER, IdentityTermMasker
 
-_WORD_CACHE_LIMIT = 200_000
+_GRAM_CACHE_LIMIT = 500_000
 _CHAR_CACHE_LIMIT = 300_000
+
+_Piece = tuple[NDArray[np.int32], NDArray[np.float32]]
 
 
 class FastFeaturizer:
@@ -18,35 +19,19 @@ class FastFeaturizer:
 
     Hashing keeps the artifact small and inference stateless: only the IDF vector is learned.
     Character n-grams within word boundaries survive the obfuscations normalisation misses.
+    The hashing is scikit-learn's HashingVectorizer (word 1-2-grams, char_wb), bit for bit,
+    done with cached MurmurHash3 lookups (see `_ngram_hashing`).
     """
 
     def __init__(self, config: FeaturizerConfig, idf: NDArray[np.float32] | None = None) -> None:
         self.config = config
-        self._word = HashingVectorizer(
-            analyzer="word",
-            token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a password
-            ngram_range=config.word_ngrams,
-            n_features=1 << config.word_bits,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-            dtype=np.float32,
-        )
-        self._char = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=config.char_ngrams,
-            n_features=1 << config.char_bits,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-            dtype=np.float32,
-        )
+        self._n_word = 1 << config.word_bits
+        self._n_char = 1 << config.char_bits
         self._masker = IdentityTermMasker() if config.identity_blind else None
-        self._word_index_cache: dict[str, int] = {}
-        self._char_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.float32]]] = {}
-        n_hashed = (1 << config.word_bits) + (1 << config.char_bits)
+        self._gram_cache: dict[str, int] = {}
+        self._char_cache: dict[str, _Piece] = {}
         self.idf: NDArray[np.float32] = (
-            idf if idf is not None else np.ones(n_hashed, dtype=np.float32)
+            idf if idf is not None else np.ones(self._n_word + self._n_char, dtype=np.float32)
         )
 
     def prepare(self, texts: Sequence[str]) -> Sequence[str]:
@@ -58,65 +43,16 @@ class FastFeaturizer:
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw hashed counts (word block, then char block)."""
         texts = self.prepare(texts)
-        return sp.hstack(
-            [self._word.transform(texts), self._char_counts(texts)], format="csr"
-        ).astype(np.float32)
-
-    def _char_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The char_wb block, assembled from per-word pieces.
-
-        char_wb n-grams never cross a word boundary, so a text's counts are the sum of its
-        words' counts. Words repeat (Zipf), so each word is hashed once by scikit-learn and
-        cached; this is several times faster than re-running the Python n-gram analyzer on
-        every text, and identical to it (a test checks).
-        """
-        cache = self._char_cache
-        split = [t.split() for t in texts]
-        unseen = list(dict.fromkeys(w for words in split for w in words if w not in cache))
-        if unseen:
-            if len(cache) + len(unseen) > _CHAR_CACHE_LIMIT:
-                cache.clear()
-            pieces = self._char.transform(unseen)
-            for row, word in enumerate(unseen):
-                start, end = pieces.indptr[row], pieces.indptr[row + 1]
-                cache[word] = (pieces.indices[start:end], pieces.data[start:end])
-        indices: list[NDArray[np.int32]] = []
-        values: list[NDArray[np.float32]] = []
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        total = 0
-        for row, words in enumerate(split):
-            for word in words:
-                word_indices, word_values = cache[word]
-                indices.append(word_indices)
-                values.append(word_values)
-                total += word_indices.size
-            indptr[row + 1] = total
-        shape = (len(texts), 1 << self.config.char_bits)
-        if not indices:
-            return sp.csr_matrix(shape, dtype=np.float32)
-        matrix = sp.csr_matrix(
-            (np.concatenate(values), np.concatenate(indices), indptr), shape=shape
-        )
-        matrix.sum_duplicates()
-        return matrix
+        return sp.hstack([self._word_counts(texts), self._char_counts(texts)], format="csr")
 
     def word_indices(self, words: Sequence[str]) -> NDArray[np.int64]:
-        """Feature index of each single word's unigram (for per-word attributions).
-
-        Cached per word: sklearn's transform costs ~0.2 ms a call whatever its size, and
-        explanations ask about the same everyday words again and again.
-        """
-        cache = self._word_index_cache
-        missing = [w for w in dict.fromkeys(words) if w not in cache]
-        if missing:
-            if len(cache) > _WORD_CACHE_LIMIT:
-                cache.clear()
-            counts = self._word.transform(self.prepare(missing))
-            for row, word in enumerate(missing):
-                start, end = counts.indptr[row], counts.indptr[row + 1]
-                # A word that hashes to nothing points at a bucket of weight ~0.
-                cache[word] = int(counts.indices[start]) if end > start else 0
-        return np.array([cache[w] for w in words], dtype=np.int64)
+        """Feature index of each single word's unigram (for per-word attributions)."""
+        out = np.zeros(len(words), dtype=np.int64)
+        for i, word in enumerate(self.prepare(words)):
+            grams = word_ngrams(word, 1, 1)
+            # A word that hashes to nothing (punctuation only) points at a bucket of weight ~0.
+            out[i] = self._gram_index(grams[0]) if grams else 0
+        return out
 
     def fit_idf(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Learn smoothed IDF from `texts` and keep it."""
@@ -134,9 +70,8 @@ class FastFeaturizer:
     ) -> sp.csr_matrix:
         """Feature matrix for already-normalised `texts`; `extras` is (n, len(extra_features))."""
         texts = self.prepare(texts)
-        n_word = 1 << self.config.word_bits
-        word = self._weight(self._word.transform(texts), self.idf[:n_word])
-        char = self._weight(self._char_counts(texts), self.idf[n_word:])
+        word = _weighted(self._word_counts(texts), self.idf[: self._n_word])
+        char = _weighted(self._char_counts(texts), self.idf[self._n_word :])
         blocks: list[sp.csr_matrix] = [word, char]
         if self.config.extra_features:
             if extras is None:
@@ -144,10 +79,79 @@ class FastFeaturizer:
             blocks.append(sp.csr_matrix(extras.astype(np.float32)))
         return sp.hstack(blocks, format="csr")
 
-    @staticmethod
-    def _weight(counts: sp.csr_matrix, idf: NDArray[np.float32]) -> sp.csr_matrix:
-        counts = counts.astype(np.float32)
-        counts.data = 1.0 + np.log(counts.data)
-        counts.data *= idf[counts.indices]
-        weighted: sp.csr_matrix = normalize(counts, norm="l2", copy=False)
-        return weighted
+    def _gram_index(self, gram: str) -> int:
+        index = self._gram_cache.get(gram)
+        if index is None:
+            if len(self._gram_cache) >= _GRAM_CACHE_LIMIT:
+                self._gram_cache.clear()
+            index = self._gram_cache[gram] = hash_index(gram, self._n_word)
+        return index
+
+    def _word_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        low, high = self.config.word_ngrams
+        indices: list[int] = []
+        indptr = [0]
+        for text in texts:
+            indices.extend(self._gram_index(g) for g in word_ngrams(text, low, high))
+            indptr.append(len(indices))
+        return _csr(indices, indptr, self._n_word)
+
+    def _char_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The char_wb block, assembled from per-word pieces.
+
+        char_wb n-grams never cross a word boundary, so a text's counts are the sum of its
+        words' counts. Words repeat (Zipf), so each word's n-grams are hashed once and cached.
+        """
+        cache = self._char_cache
+        low, high = self.config.char_ngrams
+        split = [t.split() for t in texts]
+        pieces_i: list[NDArray[np.int32]] = []
+        pieces_v: list[NDArray[np.float32]] = []
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        total = 0
+        for row, words in enumerate(split):
+            for word in words:
+                piece = cache.get(word)
+                if piece is None:
+                    if len(cache) >= _CHAR_CACHE_LIMIT:
+                        cache.clear()
+                    grams = [hash_index(g, self._n_char) for g in char_wb_ngrams(word, low, high)]
+                    unique, counts = np.unique(np.array(grams, dtype=np.int32), return_counts=True)
+                    piece = cache[word] = (unique, counts.astype(np.float32))
+                pieces_i.append(piece[0])
+                pieces_v.append(piece[1])
+                total += piece[0].size
+            indptr[row + 1] = total
+        shape = (len(texts), self._n_char)
+        if not pieces_i:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        matrix = sp.csr_matrix(
+            (np.concatenate(pieces_v), np.concatenate(pieces_i), indptr), shape=shape
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+
+def _csr(indices: list[int], indptr: list[int], n_features: int) -> sp.csr_matrix:
+    matrix = sp.csr_matrix(
+        (
+            np.ones(len(indices), dtype=np.float32),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int64),
+        ),
+        shape=(len(indptr) - 1, n_features),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _weighted(counts: sp.csr_matrix, idf: NDArray[np.float32]) -> sp.csr_matrix:
+    """Sublinear TF times IDF, then unit L2 length per row (empty rows stay empty)."""
+    counts = counts.astype(np.float32)
+    counts.data = 1.0 + np.log(counts.data)
+    counts.data *= idf[counts.indices]
+    squares = counts.multiply(counts).sum(axis=1)
+    norms = np.sqrt(np.asarray(squares, dtype=np.float32).ravel())
+    norms[norms == 0.0] = 1.0
+    counts.data /= np.repeat(norms, np.diff(counts.indptr))
+    return counts

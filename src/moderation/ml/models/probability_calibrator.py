@@ -2,7 +2,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
 
 from moderation.domain.models.category import Category
 
@@ -50,6 +49,9 @@ class ProbabilityCalibrator:
         priors: Mapping[Category, float],
     ) -> "ProbabilityCalibrator":
         """Fit on held-back rows; `labels` is (n, n_categories) with NaN where unknown."""
+        # Training only: imported here so that scoring never loads scikit-learn.
+        from sklearn.linear_model import LogisticRegression
+
         k = len(scores)
         coef = np.zeros((len(categories), k), dtype=np.float32)
         bias = np.zeros(len(categories), dtype=np.float32)

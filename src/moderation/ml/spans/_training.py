@@ -7,7 +7,6 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
 
 from moderation.ml.spans._decode import decode_spans
 from moderation.ml.spans._text import WordToken, tokenize
@@ -57,6 +56,9 @@ def fit_weights(
     """L2 logistic regression; weights are rounded to float16 since that is what ships."""
     if len(np.unique(y)) < 2:
         raise ValueError("span training needs both toxic and non-toxic tokens")
+    # Imported here so that scoring (which imports this module) never loads scikit-learn.
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=seed)
     model.fit(x, y)
     coef = np.asarray(model.coef_[0], dtype=np.float16).astype(np.float32)

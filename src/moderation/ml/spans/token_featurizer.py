@@ -5,11 +5,10 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
+import mmh3
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.utils import murmurhash3_32
 
 from moderation.ml.spans._text import deobfuscate, normalize
 
@@ -101,6 +100,9 @@ class TokenFeaturizer:
 
     def hash(self, rows: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """Stateless hashing of feature lists into a (len(rows), n_features) sparse matrix."""
+        # Training only: imported here so that scoring never loads scikit-learn.
+        from sklearn.feature_extraction import FeatureHasher
+
         hasher = FeatureHasher(
             n_features=self.n_features, input_type="string", dtype=np.float32, alternate_sign=True
         )
@@ -122,7 +124,7 @@ class TokenFeaturizer:
         for raw in raws:
             for feats in self.slot_features(raw):
                 for feat in feats:
-                    h = int(murmurhash3_32(feat, seed=0))
+                    h = int(mmh3.hash(feat, 0))
                     indices.append(abs(h) % n if h != _INT32_MIN else (_INT32_MAX - (n - 1)) % n)
                     signs.append(1.0 if h >= 0 else -1.0)
                     rows.append(row)

@@ -1,5 +1,7 @@
+import mmh3
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from moderation.ml.features import FastFeaturizer, FeaturizerConfig
 from moderation.ml.features.identity_term_masker import PLACEHOLDER, IdentityTermMasker
@@ -41,29 +43,80 @@ class TestFastFeaturizer:
         assert abs(same).sum() == 0.0
 
 
-class TestCharCache:
-    def test_cached_char_block_equals_scikit_learn(self) -> None:
-        f = FastFeaturizer(FeaturizerConfig(word_bits=12, char_bits=12))
-        texts = [
-            "you are an idiot",
-            "idiot idiot  idiot\tagain",
-            "",
-            "   ",
-            "a\n\nb c",
-            "ǂǂ naïve café",
-            "you are an idiot",
-        ]
-        expected = f._char.transform(texts)
-        for _ in range(2):  # cold, then from the cache
-            got = f._char_counts(texts)
-            assert abs(got - expected).sum() == 0.0
-            assert got.shape == expected.shape
+class TestSameAsScikitLearn:
+    """The hashing must equal scikit-learn's HashingVectorizer bit for bit: shipped models
+    were trained with it."""
 
-    def test_cache_is_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    TEXTS = (
+        "you are an idiot",
+        "idiot idiot  idiot\tagain",
+        "",
+        "   ",
+        "a\n\nb c",
+        "ǂǂ naïve café",
+        "you are an idiot",
+        "x\u00a0y z",
+        "!!! ??",
+        "a",
+        "Ünïcödé 😀 日本語 text, with punctuation...",
+    )
+
+    def reference(self, f: FastFeaturizer) -> sp.csr_matrix:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        options = {"alternate_sign": False, "norm": None, "lowercase": False, "dtype": np.float32}
+        word = HashingVectorizer(
+            analyzer="word",
+            token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex
+            ngram_range=f.config.word_ngrams,
+            n_features=1 << f.config.word_bits,
+            **options,
+        )
+        char = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=f.config.char_ngrams,
+            n_features=1 << f.config.char_bits,
+            **options,
+        )
+        texts = list(self.TEXTS)
+        return sp.hstack([word.transform(texts), char.transform(texts)], format="csr")
+
+    def test_counts_equal_hashing_vectorizer(self) -> None:
+        f = FastFeaturizer(FeaturizerConfig(word_bits=12, char_bits=12))
+        expected = self.reference(f)
+        for _ in range(2):  # cold, then from the caches
+            got = f.counts(list(self.TEXTS))
+            assert got.shape == expected.shape
+            assert abs(got - expected).sum() == 0.0
+
+    def test_int32_min_hash_uses_scikit_learns_bucket(self) -> None:
+        from moderation.ml.features._ngram_hashing import hash_index
+
+        assert hash_index("x", 1 << 10) == abs(mmh3.hash("x", 0)) % (1 << 10)
+
+
+class TestCaches:
+    def test_char_cache_is_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from moderation.ml.features import fast_featurizer
 
         monkeypatch.setattr(fast_featurizer, "_CHAR_CACHE_LIMIT", 3)
         f = FastFeaturizer(FeaturizerConfig(word_bits=10, char_bits=10))
-        f._char_counts(["one two three"])
-        f._char_counts(["four five"])
+        f.counts(["one two three"])
+        f.counts(["four five"])
         assert len(f._char_cache) <= 3
+
+    def test_gram_cache_is_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from moderation.ml.features import fast_featurizer
+
+        monkeypatch.setattr(fast_featurizer, "_GRAM_CACHE_LIMIT", 4)
+        f = FastFeaturizer(FeaturizerConfig(word_bits=10, char_bits=10))
+        before = f.counts(["one two three four five six"])
+        after = f.counts(["one two three four five six"])
+        assert len(f._gram_cache) <= 4
+        assert abs(before - after).sum() == 0.0
+
+    def test_word_indices_of_punctuation_is_a_zero_bucket(self) -> None:
+        f = FastFeaturizer(FeaturizerConfig(word_bits=10, char_bits=10))
+        indices = f.word_indices(["idiot", "!!!"])
+        assert indices[1] == 0
+        assert indices[0] == f.counts(["idiot"]).indices[0]
