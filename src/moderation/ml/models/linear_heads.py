@@ -26,7 +26,3 @@ class LinearHeads:
         """(n, n_categories) raw decision values."""
         out = features @ self.weights
         return np.asarray(out, dtype=np.float32) + self.bias
-
-    def column(self, category: Category) -> NDArray[np.float32]:
-        """The weight vector of one category (used for token attributions)."""
-        return self.weights[:, self.categories.index(category)]
