@@ -69,6 +69,14 @@ class TestEngineScoring:
         assert blocked.decision is Decision.REJECT
         assert not any(s.source == "rule:block-widget" for s in allowed.spans)
 
+    def test_reclaimable_slurs_are_left_to_the_models_unless_asked(self, engine: Engine) -> None:
+        text = "I'm queer and proud."
+        default = engine.score([text])[0]
+        strict = engine.score([text], ModerationPolicy(flag_reclaimable_slurs=True))[0]
+        assert not any(s.source.startswith("rule:slurs") for s in default.spans)
+        assert any(s.source == "rule:slurs:queer" for s in strict.spans)
+        assert strict.decision is not Decision.APPROVE
+
     def test_policy_override_changes_the_decision(self, engine: Engine) -> None:
         text = "you are a stupid idiot"
         strict = ModerationPolicy(default_thresholds=CategoryThresholds(flag_at=0.0, reject_at=0.0))

@@ -20,6 +20,13 @@ class ModerationPolicy(BaseModel):
     use_builtin_lexicon: bool = Field(
         default=True, description="Also apply the shipped profanity/slur/threat/sexual lexicon."
     )
+    flag_reclaimable_slurs: bool = Field(
+        default=False,
+        description=(
+            "Also flag slurs that communities commonly reclaim (queer, dyke, ...) on sight. "
+            "Off by default: in-group use is common, so the models judge them in context."
+        ),
+    )
     supported_languages: list[str] = Field(default_factory=lambda: ["en"])
     unsupported_language_action: Decision = Decision.FLAG
     min_language_confidence: float = Field(

@@ -1,5 +1,6 @@
 from collections import OrderedDict
 
+from moderation.domain.models.term_rule import TermRule
 from moderation.domain.policy.moderation_policy import ModerationPolicy
 from moderation.ml.engine.rule_match import RuleMatch
 from moderation.ml.rules import DefaultLexicon, TermMatcher
@@ -13,17 +14,24 @@ class RuleBook:
 
     def __init__(self, normalizer: TextNormalizer) -> None:
         self._normalizer = normalizer
-        self._builtin = DefaultLexicon().rules()
+        lexicon = DefaultLexicon()
+        self._builtin_all = lexicon.rules()
+        reclaimable = lexicon.reclaimable_ids()
+        self._builtin_default = [r for r in self._builtin_all if r.id not in reclaimable]
         self._matchers: OrderedDict[str, TermMatcher] = OrderedDict()
 
     def matcher(self, policy: ModerationPolicy) -> TermMatcher:
         """The compiled matcher for `policy` (LRU-cached by the rules' content)."""
-        key = f"{policy.use_builtin_lexicon}|" + "|".join(
+        key = f"{policy.use_builtin_lexicon}|{policy.flag_reclaimable_slurs}|" + "|".join(
             r.model_dump_json() for r in policy.term_rules
         )
         matcher = self._matchers.get(key)
         if matcher is None:
-            builtin = self._builtin if policy.use_builtin_lexicon else []
+            builtin: list[TermRule] = []
+            if policy.use_builtin_lexicon and policy.flag_reclaimable_slurs:
+                builtin = self._builtin_all
+            elif policy.use_builtin_lexicon:
+                builtin = self._builtin_default
             rules = [*builtin, *policy.term_rules]
             matcher = TermMatcher(rules)
             self._matchers[key] = matcher
