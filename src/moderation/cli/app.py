@@ -10,13 +10,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from moderation.cli.db_commands import db_app
+from moderation.cli.key_commands import keys_app
 from moderation.cli.score_stream import InputFormat, ScoreStream
+from moderation.cli.serve_command import serve
+from moderation.cli.tenant_commands import tenants_app
 
 app = typer.Typer(
-    help="Monocto Moderation: score, train and evaluate the moderation engine.",
+    help="Monocto Moderation: run the service; score, train and evaluate the engine.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.command("serve")(serve)
+app.add_typer(tenants_app, name="tenants")
+app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
 _err = Console(stderr=True)
 
 DEFAULT_DATA_DIR = Path("../shared/data")

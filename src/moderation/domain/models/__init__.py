@@ -1,10 +1,44 @@
 """Domain entities and value objects."""
 
+from moderation.domain.models.api_key import ApiKey
+from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.category import Category
+from moderation.domain.models.content_item import ContentItem, ContentType, ModerationStatus
+from moderation.domain.models.content_page import ContentPage
+from moderation.domain.models.content_stats import ContentStats
 from moderation.domain.models.decision import Decision
+from moderation.domain.models.domain_event import DomainEvent
+from moderation.domain.models.human_decision import HumanDecision
+from moderation.domain.models.idempotency_record import IdempotencyRecord
 from moderation.domain.models.moderation_reason import ModerationReason
 from moderation.domain.models.moderation_result import ModerationResult
+from moderation.domain.models.new_content import NewContent
+from moderation.domain.models.principal import Principal
+from moderation.domain.models.scope import Scope
 from moderation.domain.models.span import Span
+from moderation.domain.models.tenant import Tenant
 from moderation.domain.models.term_rule import TermRule
 
-__all__ = ["Category", "Decision", "ModerationReason", "ModerationResult", "Span", "TermRule"]
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Category",
+    "ContentItem",
+    "ContentPage",
+    "ContentStats",
+    "ContentType",
+    "Decision",
+    "DecisionSource",
+    "DomainEvent",
+    "HumanDecision",
+    "IdempotencyRecord",
+    "ModerationReason",
+    "ModerationResult",
+    "ModerationStatus",
+    "NewContent",
+    "Principal",
+    "Scope",
+    "Span",
+    "Tenant",
+    "TermRule",
+]

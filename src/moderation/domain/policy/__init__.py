@@ -4,5 +4,12 @@ from moderation.domain.policy.category_thresholds import CategoryThresholds
 from moderation.domain.policy.moderation_policy import ModerationPolicy
 from moderation.domain.policy.policy_evaluator import PolicyEvaluator
 from moderation.domain.policy.policy_verdict import PolicyVerdict
+from moderation.domain.policy.tenant_policy import TenantPolicy
 
-__all__ = ["CategoryThresholds", "ModerationPolicy", "PolicyEvaluator", "PolicyVerdict"]
+__all__ = [
+    "CategoryThresholds",
+    "ModerationPolicy",
+    "PolicyEvaluator",
+    "PolicyVerdict",
+    "TenantPolicy",
+]

@@ -1,0 +1,28 @@
+import asyncio
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+
+from moderation.core.config import Settings
+from moderation.core.jwt_verifier import JwtVerifier
+from moderation.infrastructure.database import Database
+from moderation.infrastructure.metrics import ServiceMetrics
+from moderation.infrastructure.ml import BatchingScorer
+from moderation.infrastructure.rate_limit import RateLimiter
+from moderation.workers import InProcessWorker
+
+
+@dataclass
+class AppResources:
+    """Everything one process builds at start-up (in `lifespan`) and shares between requests."""
+
+    settings: Settings
+    database: Database
+    metrics: ServiceMetrics
+    rate_limiter: RateLimiter
+    jwt: JwtVerifier
+    redis: Redis | None = None
+    scorer: BatchingScorer | None = None
+    worker: InProcessWorker | None = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    startup_error: str | None = None

@@ -1,0 +1,205 @@
+"""FastAPI dependencies, declared once as `Annotated` aliases and used by every route."""
+
+import hashlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moderation.api.app_resources import AppResources
+from moderation.core.config import Settings
+from moderation.core.exceptions import (
+    ForbiddenError,
+    RateLimitedError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
+from moderation.domain.models import Principal, Scope
+from moderation.domain.policy import ModerationPolicy, TenantPolicy
+from moderation.domain.services import (
+    AuthenticationService,
+    AutoModerationService,
+    ContentService,
+    PolicyService,
+    TextScorer,
+)
+from moderation.infrastructure.repositories import (
+    PENDING_WORK_FLAG,
+    SqlApiKeyRepository,
+    SqlAuditRepository,
+    SqlContentRepository,
+    SqlEventRepository,
+    SqlIdempotencyRepository,
+    SqlPolicyRepository,
+    SqlTenantRepository,
+)
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key (`mod_…`) from `moderation keys create`, or a JWT for reviewer tools.",
+)
+
+# Verified credentials are remembered briefly: a key lookup per request would cost a database
+# round trip. A revoked key therefore stops working within this many seconds.
+AUTH_CACHE_SECONDS = 5.0
+_AUTH_CACHE_LIMIT = 10_000
+
+
+def get_resources(request: Request) -> AppResources:
+    resources: AppResources = request.app.state.resources
+    return resources
+
+
+ResourcesDep = Annotated[AppResources, Depends(get_resources)]
+
+
+def get_settings(resources: ResourcesDep) -> Settings:
+    return resources.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: commits when the route returns, rolls back if it raises."""
+    async with resources.database.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        # Only after commit may the worker look: before it, it would find nothing.
+        if session.info.pop(PENDING_WORK_FLAG, False) and resources.worker is not None:
+            resources.worker.wake()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_principal(
+    request: Request,
+    resources: ResourcesDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The authenticated caller; also enforces the per-credential rate limit."""
+    token = credentials.credentials if credentials is not None else None
+    if token is None and request.url.path.startswith("/v1alpha1/"):
+        # Perspective clients send their key as ?key=…; accepted on that API only.
+        token = request.query_params.get("key")
+    if not token:
+        raise UnauthorizedError("missing bearer credential")
+    principal = await _authenticate(resources, session, token)
+    request.state.tenant_id = str(principal.tenant_id)
+    structlog.contextvars.bind_contextvars(tenant_id=str(principal.tenant_id))
+    decision = await resources.rate_limiter.hit(
+        principal.actor, resources.settings.rate_limit_per_minute
+    )
+    if not decision.allowed:
+        resources.metrics.count_rate_limited()
+        raise RateLimitedError(
+            f"rate limit of {decision.limit} requests per minute exceeded",
+            retry_after=decision.retry_after,
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_scope(*scopes: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that admits callers holding any of `scopes`."""
+
+    async def check(principal: PrincipalDep) -> Principal:
+        if not any(principal.has(scope) for scope in scopes):
+            wanted = " or ".join(f"'{scope}'" for scope in scopes)
+            raise ForbiddenError(f"this operation requires scope {wanted}")
+        return principal
+
+    return check
+
+
+def get_scorer(resources: ResourcesDep) -> TextScorer:
+    if resources.scorer is None:
+        raise ServiceUnavailableError("the models are still loading", retry_after=5)
+    return resources.scorer
+
+
+ScorerDep = Annotated[TextScorer, Depends(get_scorer)]
+
+
+def get_policy_service(session: SessionDep) -> PolicyService:
+    return PolicyService(SqlPolicyRepository(session), SqlEventRepository(session))
+
+
+PolicyServiceDep = Annotated[PolicyService, Depends(get_policy_service)]
+
+
+async def get_tenant_policy(principal: PrincipalDep, policies: PolicyServiceDep) -> TenantPolicy:
+    return await policies.current(principal.tenant_id)
+
+
+TenantPolicyDep = Annotated[TenantPolicy, Depends(get_tenant_policy)]
+
+
+async def get_policy(tenant_policy: TenantPolicyDep) -> ModerationPolicy:
+    return tenant_policy.policy
+
+
+PolicyDep = Annotated[ModerationPolicy, Depends(get_policy)]
+
+
+def get_content_service(session: SessionDep) -> ContentService:
+    return ContentService(
+        SqlContentRepository(session),
+        SqlAuditRepository(session),
+        SqlEventRepository(session),
+        SqlIdempotencyRepository(session),
+    )
+
+
+ContentServiceDep = Annotated[ContentService, Depends(get_content_service)]
+
+
+def get_auto_moderation_service(
+    session: SessionDep, policies: PolicyServiceDep, scorer: ScorerDep
+) -> AutoModerationService:
+    return AutoModerationService(
+        SqlContentRepository(session),
+        SqlAuditRepository(session),
+        SqlEventRepository(session),
+        policies,
+        scorer,
+    )
+
+
+AutoModerationServiceDep = Annotated[AutoModerationService, Depends(get_auto_moderation_service)]
+
+
+_auth_cache: dict[str, tuple[Principal, float]] = {}
+
+
+async def _authenticate(resources: AppResources, session: AsyncSession, token: str) -> Principal:
+    cache_key = hashlib.sha256(token.encode()).hexdigest()
+    cached = _auth_cache.get(cache_key)
+    now = time.monotonic()
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    service = AuthenticationService(
+        SqlApiKeyRepository(session), SqlTenantRepository(session), resources.jwt
+    )
+    principal = await service.authenticate(token)
+    if len(_auth_cache) >= _AUTH_CACHE_LIMIT:
+        _auth_cache.clear()
+    _auth_cache[cache_key] = (principal, now + AUTH_CACHE_SECONDS)
+    return principal
+
+
+def forget_credentials() -> None:
+    """Drop remembered credentials (tests, and after revoking a key in this process)."""
+    _auth_cache.clear()

@@ -1,0 +1,93 @@
+"""Every error leaves as RFC 9457 problem+json: ours, the router's 404/405, validation, crashes."""
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from moderation.api.problem_details import problem_response
+from moderation.core.exceptions import PROBLEM_BASE, InvalidRequestError, ModerationError
+
+log = structlog.get_logger(__name__)
+
+
+async def _moderation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ModerationError)  # noqa: S101 - registered for this type only
+    return problem_response(
+        error.status,
+        error.title,
+        error.detail,
+        type_=error.type,
+        instance=request.url.path,
+        headers=error.headers or None,
+        extra=error.extra or None,
+    )
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)  # noqa: S101
+    errors = [_field_error(item) for item in error.errors()]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    return problem_response(
+        422,
+        InvalidRequestError.title,
+        detail,
+        type_=PROBLEM_BASE + "validation",
+        instance=request.url.path,
+        extra={"errors": errors},
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)  # noqa: S101
+    return problem_response(
+        error.status_code,
+        _TITLES.get(error.status_code, "Error"),
+        str(error.detail) if error.detail else None,
+        instance=request.url.path,
+        headers=dict(error.headers) if error.headers else None,
+    )
+
+
+async def _unexpected_error(request: Request, error: Exception) -> Response:
+    request_id = getattr(request.state, "request_id", None)
+    log.error("request.failed", exc_info=error, path=request.url.path)
+    return problem_response(
+        500,
+        "Internal Server Error",
+        "an unexpected error occurred; it has been logged",
+        instance=request.url.path,
+        extra={"request_id": request_id} if request_id else None,
+    )
+
+
+def _field_error(item: Any) -> dict[str, Any]:
+    location = [str(part) for part in item.get("loc", ())]
+    return {
+        "field": ".".join(location) or "body",
+        "location": location,
+        "message": item.get("msg", "invalid"),
+        "type": item.get("type", "value_error"),
+    }
+
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+}
+
+
+def register_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ModerationError, _moderation_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

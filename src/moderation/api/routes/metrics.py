@@ -1,0 +1,38 @@
+"""Prometheus metrics."""
+
+import hmac
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.responses import Response
+
+from moderation.api.dependencies import ResourcesDep, _bearer, get_principal
+from moderation.api.openapi_responses import problems
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/plain": {"example": "moderation_http_requests_total{...} 42.0\n"}}},
+        **problems(401),
+    },
+)
+async def metrics(
+    request: Request,
+    resources: ResourcesDep,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
+) -> Response:
+    """Prometheus text format. Needs `MODERATION_METRICS_TOKEN` as bearer when that is set,
+    otherwise any valid API key or JWT."""
+    token = resources.settings.metrics_token
+    presented = credentials.credentials if credentials else ""
+    if token is None or not hmac.compare_digest(presented, token.get_secret_value()):
+        async with resources.database.sessions() as session:
+            await get_principal(request, resources, session, credentials)
+    if resources.scorer is not None:
+        resources.metrics.set_scoring_backlog(resources.scorer.queued_texts)
+    body, content_type = resources.metrics.render()
+    return Response(body, media_type=content_type)

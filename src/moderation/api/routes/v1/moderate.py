@@ -1,0 +1,37 @@
+"""Stateless scoring: texts in, results out, nothing stored."""
+
+import time
+
+from fastapi import APIRouter, Depends
+
+from moderation.api.dependencies import ScorerDep, TenantPolicyDep, require_scope
+from moderation.api.openapi_responses import AUTHENTICATED, problems
+from moderation.api.schemas import ModeratedText, ModerateTextsRequest, ModerateTextsResponse
+from moderation.domain.models import Scope
+
+router = APIRouter(tags=["moderate"])
+
+
+@router.post(
+    "/moderate",
+    response_model=ModerateTextsResponse,
+    dependencies=[Depends(require_scope(Scope.MODERATE))],
+    responses=problems(*AUTHENTICATED, 413, 503),
+)
+async def moderate_texts(
+    body: ModerateTextsRequest, scorer: ScorerDep, tenant_policy: TenantPolicyDep
+) -> ModerateTextsResponse:
+    """Score up to 100 texts under the tenant's policy. Each result is the record
+    `moderation score` prints: per-category probabilities, decision, reasons, the character
+    spans that triggered it, language, and the model version. Nothing is stored."""
+    started = time.perf_counter()
+    results = await scorer.score([item.text for item in body.items], tenant_policy.policy)
+    return ModerateTextsResponse(
+        model_version=scorer.model_version,
+        policy_version=tenant_policy.version,
+        processing_time_ms=round((time.perf_counter() - started) * 1000),
+        results=[
+            ModeratedText(id=item.id, **result.model_dump())
+            for item, result in zip(body.items, results, strict=True)
+        ],
+    )

@@ -1,0 +1,74 @@
+"""The tenant's moderation policy: thresholds, actions, term lists, languages; versioned."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header, Response
+
+from moderation.api.dependencies import (
+    PolicyServiceDep,
+    PrincipalDep,
+    TenantPolicyDep,
+    require_scope,
+)
+from moderation.api.openapi_responses import AUTHENTICATED, problems
+from moderation.api.schemas import POLICY_EXAMPLE, PolicyResponse
+from moderation.core.exceptions import InvalidRequestError
+from moderation.domain.models import Scope
+from moderation.domain.policy import ModerationPolicy, TenantPolicy
+
+router = APIRouter(prefix="/policy", tags=["policy"])
+
+
+@router.get(
+    "",
+    response_model=PolicyResponse,
+    dependencies=[Depends(require_scope(Scope.POLICY_ADMIN, Scope.MODERATE))],
+    responses=problems(*AUTHENTICATED),
+)
+async def get_policy(tenant_policy: TenantPolicyDep, response: Response) -> PolicyResponse:
+    """The policy in force. Version 0 is the built-in default (flag at 0.3, reject above 0.7).
+    The `ETag` is the version; send it back as `If-Match` on PUT to avoid lost updates."""
+    response.headers["ETag"] = f'"{tenant_policy.version}"'
+    return _policy(tenant_policy)
+
+
+@router.put(
+    "",
+    response_model=PolicyResponse,
+    dependencies=[Depends(require_scope(Scope.POLICY_ADMIN))],
+    responses=problems(*AUTHENTICATED, 409),
+)
+async def put_policy(
+    policy: Annotated[ModerationPolicy, Body(examples=[POLICY_EXAMPLE])],
+    principal: PrincipalDep,
+    service: PolicyServiceDep,
+    response: Response,
+    if_match: Annotated[
+        str | None,
+        Header(alias="If-Match", max_length=20, description="The version you read (ETag)."),
+    ] = None,
+) -> PolicyResponse:
+    """Replace the policy; it becomes the next version and applies to decisions from now on.
+    Every decision records the policy version it used. Emits `PolicyChanged`."""
+    expected = _version(if_match) if if_match is not None else None
+    updated = await service.replace(
+        principal.tenant_id, policy, principal.actor, expected_version=expected
+    )
+    response.headers["ETag"] = f'"{updated.version}"'
+    return _policy(updated)
+
+
+def _version(if_match: str) -> int:
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise InvalidRequestError('If-Match must be a policy version, e.g. "3"')
+    return int(value)
+
+
+def _policy(tenant_policy: TenantPolicy) -> PolicyResponse:
+    return PolicyResponse(
+        version=tenant_policy.version,
+        created_at=tenant_policy.created_at,
+        created_by=tenant_policy.created_by,
+        policy=tenant_policy.policy,
+    )

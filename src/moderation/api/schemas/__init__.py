@@ -1,0 +1,40 @@
+"""Request and response bodies of the HTTP API (one class per file)."""
+
+from moderation.api.schemas.audit_entry_response import AuditEntryResponse
+from moderation.api.schemas.bulk_decision_item import BulkDecisionItem
+from moderation.api.schemas.bulk_moderate_request import BulkModerateRequest
+from moderation.api.schemas.bulk_moderate_response import BulkModerateResponse
+from moderation.api.schemas.bulk_outcome import BulkOutcome
+from moderation.api.schemas.content_page_response import ContentPageResponse
+from moderation.api.schemas.content_response import ContentResponse
+from moderation.api.schemas.content_stats_response import ContentStatsResponse
+from moderation.api.schemas.create_content_request import CreateContentRequest
+from moderation.api.schemas.history_response import HistoryResponse
+from moderation.api.schemas.moderate_content_request import ModerateContentRequest
+from moderation.api.schemas.moderate_texts_request import ModerateTextsRequest
+from moderation.api.schemas.moderate_texts_response import ModerateTextsResponse
+from moderation.api.schemas.moderated_text import ModeratedText
+from moderation.api.schemas.moderation_response import ModerationResponse
+from moderation.api.schemas.policy_response import POLICY_EXAMPLE, PolicyResponse
+from moderation.api.schemas.text_item import TextItem
+
+__all__ = [
+    "POLICY_EXAMPLE",
+    "AuditEntryResponse",
+    "BulkDecisionItem",
+    "BulkModerateRequest",
+    "BulkModerateResponse",
+    "BulkOutcome",
+    "ContentPageResponse",
+    "ContentResponse",
+    "ContentStatsResponse",
+    "CreateContentRequest",
+    "HistoryResponse",
+    "ModerateContentRequest",
+    "ModerateTextsRequest",
+    "ModerateTextsResponse",
+    "ModeratedText",
+    "ModerationResponse",
+    "PolicyResponse",
+    "TextItem",
+]

@@ -1,0 +1,21 @@
+from pydantic import BaseModel, ConfigDict
+
+from moderation.api.schemas.content_response import CONTENT_EXAMPLE, ContentResponse
+
+
+class ContentPageResponse(BaseModel):
+    """One page of content, newest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"items": [CONTENT_EXAMPLE], "total": 1, "page": 1, "size": 20, "pages": 1}
+            ]
+        }
+    )
+
+    items: list[ContentResponse]
+    total: int
+    page: int
+    size: int
+    pages: int

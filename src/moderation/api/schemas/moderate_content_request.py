@@ -1,0 +1,20 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+from moderation.domain.models import ModerationReason, ModerationStatus
+
+
+class ModerateContentRequest(BaseModel):
+    """A reviewer's decision on one item."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"status": "rejected", "reasons": ["harassment"], "notes": "Targets another user."}
+            ]
+        },
+    )
+
+    status: ModerationStatus = Field(description="approved, flagged or rejected.")
+    reasons: list[ModerationReason] = Field(default_factory=list, max_length=8)
+    notes: str | None = Field(default=None, max_length=1000)

@@ -1,0 +1,1 @@
+"""Process-wide concerns: configuration, security primitives, errors, logging."""

@@ -1,0 +1,86 @@
+"""Service configuration: one validated `Settings`, read from `MODERATION_*` variables."""
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-insecure-jwt-secret-change-me"  # noqa: S105 - refused outside env=dev
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("monocto-moderation", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment, validated at boot."""
+
+    model_config = SettingsConfigDict(env_prefix="MODERATION_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL; default a SQLite file in data_dir.",
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://… for shared rate limits; in-process when unset."
+    )
+    auto_migrate: bool = True
+    model: str | None = Field(
+        default=None, description="Model bundle: a directory, a registered name, or the default."
+    )
+    semantic: Literal["auto", "always", "never"] = "auto"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_public_key: str | None = Field(
+        default=None, description="PEM public key; when set, RS256 tokens are accepted."
+    )
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token for /metrics (else any valid credential)."
+    )
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    rate_limit_per_minute: int = Field(default=1200, ge=1)
+
+    batch_max_size: int = Field(default=32, ge=1, le=256)
+    batch_max_wait_ms: float = Field(default=0.0, ge=0.0, le=1000.0)
+    scoring_queue_limit: int = Field(default=2048, ge=1)
+
+    worker_enabled: bool = True
+    worker_batch_size: int = Field(default=32, ge=1)
+    worker_poll_seconds: float = Field(default=1.0, gt=0.0)
+    worker_max_attempts: int = Field(default=10, ge=1)
+    worker_lease_seconds: float = Field(default=60.0, gt=0.0)
+
+    @model_validator(mode="after")
+    def _safe_outside_dev(self) -> "Settings":
+        if self.env != "dev":
+            if self.jwt_public_key is None and self.jwt_secret.get_secret_value() in {
+                DEV_JWT_SECRET,
+                "",
+            }:
+                raise ValueError(
+                    "MODERATION_JWT_SECRET must be set to a real secret outside env=dev"
+                )
+            if len(self.jwt_secret.get_secret_value()) < 32 and self.jwt_public_key is None:
+                raise ValueError("MODERATION_JWT_SECRET must be at least 32 characters")
+            if "*" in self.cors_origins:
+                raise ValueError("MODERATION_CORS_ORIGINS='*' is refused outside env=dev")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'moderation.db'}"

@@ -1,0 +1,19 @@
+"""What the services need from storage, as Protocols (implemented in infrastructure)."""
+
+from moderation.domain.repositories.api_key_repository import ApiKeyRepository
+from moderation.domain.repositories.audit_repository import AuditRepository
+from moderation.domain.repositories.content_repository import ContentRepository
+from moderation.domain.repositories.event_repository import EventRepository
+from moderation.domain.repositories.idempotency_repository import IdempotencyRepository
+from moderation.domain.repositories.policy_repository import PolicyRepository
+from moderation.domain.repositories.tenant_repository import TenantRepository
+
+__all__ = [
+    "ApiKeyRepository",
+    "AuditRepository",
+    "ContentRepository",
+    "EventRepository",
+    "IdempotencyRepository",
+    "PolicyRepository",
+    "TenantRepository",
+]

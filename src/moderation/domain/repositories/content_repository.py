@@ -1,0 +1,33 @@
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from moderation.domain.models import ContentItem, ContentPage, ContentStats, ModerationStatus
+
+
+class ContentRepository(Protocol):
+    """Tenant-scoped content storage: every read takes the tenant, so no query can cross it."""
+
+    async def add(self, item: ContentItem, *, due_at: datetime | None) -> None: ...
+    async def get(self, tenant_id: UUID, content_id: UUID) -> ContentItem | None: ...
+    async def get_many(self, tenant_id: UUID, ids: list[UUID]) -> list[ContentItem]: ...
+    async def save_decision(self, item: ContentItem) -> None: ...
+    async def search(
+        self,
+        tenant_id: UUID,
+        *,
+        status: ModerationStatus | None,
+        author_id: str | None,
+        tag: str | None,
+        page: int,
+        size: int,
+    ) -> ContentPage: ...
+    async def stats(self, tenant_id: UUID) -> ContentStats: ...
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime
+    ) -> list[ContentItem]:
+        """Pending items whose next attempt is due, leased until `lease_until`."""
+        ...
+
+    async def defer(self, content_id: UUID, until: datetime, error: str) -> None: ...
+    async def pending_count(self) -> int: ...

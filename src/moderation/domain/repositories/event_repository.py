@@ -1,0 +1,10 @@
+from typing import Protocol
+
+from moderation.domain.models import DomainEvent
+
+
+class EventRepository(Protocol):
+    """The outbox: events are stored with the change that caused them."""
+
+    async def add(self, event: DomainEvent) -> None: ...
+    async def list_unpublished(self, limit: int) -> list[DomainEvent]: ...

@@ -1,0 +1,10 @@
+from typing import Protocol
+from uuid import UUID
+
+from moderation.domain.policy import TenantPolicy
+
+
+class PolicyRepository(Protocol):
+    async def latest(self, tenant_id: UUID) -> TenantPolicy | None: ...
+    async def get(self, tenant_id: UUID, version: int) -> TenantPolicy | None: ...
+    async def add(self, policy: TenantPolicy) -> None: ...

@@ -1,0 +1,24 @@
+"""Use cases: what the API, the CLI and the workers ask the domain to do."""
+
+from moderation.domain.services.authentication_service import AuthenticationService
+from moderation.domain.services.auto_moderation_service import (
+    ENGINE_ACTOR,
+    STATUS_FOR_DECISION,
+    AutoModerationService,
+)
+from moderation.domain.services.content_service import ContentService
+from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
+from moderation.domain.services.tenant_service import TenantService
+from moderation.domain.services.text_scorer import TextScorer
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "ENGINE_ACTOR",
+    "STATUS_FOR_DECISION",
+    "AuthenticationService",
+    "AutoModerationService",
+    "ContentService",
+    "PolicyService",
+    "TenantService",
+    "TextScorer",
+]

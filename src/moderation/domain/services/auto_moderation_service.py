@@ -1,0 +1,148 @@
+import time
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
+from uuid import UUID
+
+from moderation.domain.models import (
+    AuditEntry,
+    ContentItem,
+    Decision,
+    DomainEvent,
+    ModerationResult,
+    ModerationStatus,
+    Principal,
+)
+from moderation.domain.policy import TenantPolicy
+from moderation.domain.repositories import AuditRepository, ContentRepository, EventRepository
+from moderation.domain.services.policy_service import PolicyService
+from moderation.domain.services.text_scorer import TextScorer
+
+ENGINE_ACTOR = "engine"
+
+STATUS_FOR_DECISION = {
+    Decision.APPROVE: ModerationStatus.APPROVED,
+    Decision.FLAG: ModerationStatus.FLAGGED,
+    Decision.REJECT: ModerationStatus.REJECTED,
+}
+
+
+class AutoModerationService:
+    """Runs the engine on stored content under the tenant's policy and records the outcome."""
+
+    def __init__(
+        self,
+        content: ContentRepository,
+        audit: AuditRepository,
+        events: EventRepository,
+        policies: PolicyService,
+        scorer: TextScorer,
+    ) -> None:
+        self._content = content
+        self._audit = audit
+        self._events = events
+        self._policies = policies
+        self._scorer = scorer
+
+    async def score(self, items: list[ContentItem]) -> list[tuple[ModerationResult, int, int]]:
+        """Engine results for `items`: (result, policy version, processing ms) per item."""
+        by_tenant: dict[UUID, list[int]] = defaultdict(list)
+        for index, item in enumerate(items):
+            by_tenant[item.tenant_id].append(index)
+        scored: dict[int, tuple[ModerationResult, int, int]] = {}
+        for tenant_id, indices in by_tenant.items():
+            policy = await self._policies.current(tenant_id)
+            started = time.perf_counter()
+            results = await self._scorer.score([items[i].text for i in indices], policy.policy)
+            elapsed_ms = round((time.perf_counter() - started) * 1000)
+            for index, result in zip(indices, results, strict=True):
+                scored[index] = (result, policy.version, elapsed_ms)
+        return [scored[i] for i in range(len(items))]
+
+    async def apply(
+        self,
+        item: ContentItem,
+        result: ModerationResult,
+        policy_version: int,
+        processing_time_ms: int,
+        *,
+        actor: str = ENGINE_ACTOR,
+        only_if_pending: bool = True,
+    ) -> tuple[ContentItem, AuditEntry] | None:
+        """Record the engine's decision on `item`; None when a human decided it meanwhile."""
+        current = await self._content.get(item.tenant_id, item.id)
+        if current is None:
+            return None
+        if only_if_pending and current.moderation_status != ModerationStatus.PENDING:
+            return None
+        now = datetime.now(UTC)
+        status = STATUS_FOR_DECISION[result.decision]
+        decided = current.model_copy(
+            update={
+                "moderation_status": status,
+                "moderation_score": result.score,
+                "moderation_confidence": result.confidence,
+                "moderation_reasons": list(result.reasons),
+                "moderated_by": ENGINE_ACTOR,
+                "moderated_at": now,
+                "updated_at": now,
+            }
+        )
+        await self._content.save_decision(decided)
+        entry = AuditEntry(
+            id=uuid.uuid4(),
+            tenant_id=item.tenant_id,
+            content_id=item.id,
+            source="engine",
+            actor=actor,
+            status=status,
+            score=result.score,
+            confidence=result.confidence,
+            reasons=list(result.reasons),
+            scores={str(k): v for k, v in result.scores.items()},
+            spans=[span.model_dump(mode="json") for span in result.spans],
+            language=result.language,
+            model_version=result.model_version,
+            policy_version=policy_version,
+            processing_time_ms=processing_time_ms,
+            created_at=now,
+        )
+        await self._audit.add(entry)
+        await self._events.add(
+            DomainEvent(
+                event_id=uuid.uuid4(),
+                event_type="ContentModerated",
+                tenant_id=item.tenant_id,
+                aggregate_id=item.id,
+                occurred_at=now,
+                payload={
+                    "content_id": str(item.id),
+                    "status": str(status),
+                    "score": result.score,
+                    "reasons": [str(r) for r in result.reasons],
+                    "model_version": result.model_version,
+                    "policy_version": policy_version,
+                },
+            )
+        )
+        return decided, entry
+
+    async def analyze(
+        self, principal: Principal, item: ContentItem
+    ) -> tuple[ContentItem, AuditEntry, TenantPolicy]:
+        """Re-run the engine on one item now, whatever its status, and record the result."""
+        policy = await self._policies.current(item.tenant_id)
+        started = time.perf_counter()
+        [result] = await self._scorer.score([item.text], policy.policy)
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
+        applied = await self.apply(
+            item,
+            result,
+            policy.version,
+            elapsed_ms,
+            actor=f"{ENGINE_ACTOR} (requested by {principal.actor})",
+            only_if_pending=False,
+        )
+        if applied is None:  # pragma: no cover - the caller just read the item in this transaction
+            raise RuntimeError("content vanished during analysis")
+        return applied[0], applied[1], policy

@@ -1,0 +1,1 @@
+"""Adapters to the outside world: database, cache, rate limits, metrics, the engine pool."""

@@ -1,0 +1,5 @@
+"""Prometheus metrics."""
+
+from moderation.infrastructure.metrics.service_metrics import ServiceMetrics
+
+__all__ = ["ServiceMetrics"]

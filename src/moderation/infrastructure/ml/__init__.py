@@ -1,0 +1,5 @@
+"""Serving the engine inside the service."""
+
+from moderation.infrastructure.ml.batching_scorer import BatchingScorer
+
+__all__ = ["BatchingScorer"]

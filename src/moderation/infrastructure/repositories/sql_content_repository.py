@@ -1,0 +1,217 @@
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Select, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moderation.domain.models import (
+    ContentItem,
+    ContentPage,
+    ContentStats,
+    ContentType,
+    ModerationReason,
+    ModerationStatus,
+)
+from moderation.infrastructure.database.tables import ContentRow, ContentTagRow
+
+# Raised by the session dependency after commit: new pending work for the background worker.
+PENDING_WORK_FLAG = "moderation.pending_work"
+
+
+class SqlContentRepository:
+    """Content on SQLite or PostgreSQL; every read is scoped by tenant in its WHERE clause."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, item: ContentItem, *, due_at: datetime | None) -> None:
+        self._session.add(
+            ContentRow(
+                id=item.id,
+                tenant_id=item.tenant_id,
+                author_id=item.author_id,
+                title=item.title,
+                body=item.body,
+                content_type=str(item.content_type),
+                language=item.language,
+                tags=list(item.tags),
+                extra=dict(item.metadata),
+                status=str(item.moderation_status),
+                score=item.moderation_score,
+                confidence=item.moderation_confidence,
+                reasons=[str(r) for r in item.moderation_reasons],
+                moderated_by=item.moderated_by,
+                moderated_at=item.moderated_at,
+                created_at=item.created_at,
+                updated_at=item.updated_at,
+                attempts=0,
+                next_attempt_at=due_at,
+            )
+        )
+        self._session.add_all(
+            ContentTagRow(content_id=item.id, tag=tag, tenant_id=item.tenant_id)
+            for tag in item.tags
+        )
+        await self._session.flush()
+        if item.moderation_status == ModerationStatus.PENDING:
+            self._session.info[PENDING_WORK_FLAG] = True
+
+    async def get(self, tenant_id: UUID, content_id: UUID) -> ContentItem | None:
+        row = await self._session.scalar(
+            select(ContentRow).where(ContentRow.tenant_id == tenant_id, ContentRow.id == content_id)
+        )
+        return _to_domain(row) if row else None
+
+    async def get_many(self, tenant_id: UUID, ids: list[UUID]) -> list[ContentItem]:
+        if not ids:
+            return []
+        rows = await self._session.scalars(
+            select(ContentRow).where(ContentRow.tenant_id == tenant_id, ContentRow.id.in_(ids))
+        )
+        return [_to_domain(row) for row in rows]
+
+    async def save_decision(self, item: ContentItem) -> None:
+        await self._session.execute(
+            update(ContentRow)
+            .where(ContentRow.tenant_id == item.tenant_id, ContentRow.id == item.id)
+            .values(
+                status=str(item.moderation_status),
+                score=item.moderation_score,
+                confidence=item.moderation_confidence,
+                reasons=[str(r) for r in item.moderation_reasons],
+                moderated_by=item.moderated_by,
+                moderated_at=item.moderated_at,
+                updated_at=item.updated_at,
+                next_attempt_at=None,
+                last_error=None,
+            )
+        )
+
+    async def search(
+        self,
+        tenant_id: UUID,
+        *,
+        status: ModerationStatus | None,
+        author_id: str | None,
+        tag: str | None,
+        page: int,
+        size: int,
+    ) -> ContentPage:
+        query: Select[ContentRow] = select(ContentRow).where(ContentRow.tenant_id == tenant_id)
+        if status is not None:
+            query = query.where(ContentRow.status == str(status))
+        if author_id is not None:
+            query = query.where(ContentRow.author_id == author_id)
+        if tag is not None:
+            query = query.where(
+                ContentRow.id.in_(
+                    select(ContentTagRow.content_id).where(
+                        ContentTagRow.tenant_id == tenant_id, ContentTagRow.tag == tag
+                    )
+                )
+            )
+        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await self._session.scalars(
+            query.order_by(ContentRow.created_at.desc(), ContentRow.id)
+            .limit(size)
+            .offset((page - 1) * size)
+        )
+        return ContentPage(
+            items=[_to_domain(row) for row in rows], total=total or 0, page=page, size=size
+        )
+
+    async def stats(self, tenant_id: UUID) -> ContentStats:
+        status_rows = await self._session.execute(
+            select(ContentRow.status, func.count())
+            .where(ContentRow.tenant_id == tenant_id)
+            .group_by(ContentRow.status)
+        )
+        by_status = {status: int(count) for status, count in status_rows.tuples()}
+        # Reasons are a JSON array per row; each dialect has its own way to unnest one.
+        if self._session.get_bind().dialect.name == "postgresql":
+            reasons_sql = (
+                "SELECT r.value, count(*) FROM content_items "
+                "CROSS JOIN LATERAL jsonb_array_elements_text(content_items.reasons) AS r(value) "
+                "WHERE content_items.tenant_id = :tenant GROUP BY r.value"
+            )
+            tenant_param: object = tenant_id
+        else:
+            reasons_sql = (
+                "SELECT r.value, count(*) FROM content_items, "
+                "json_each(content_items.reasons) AS r "
+                "WHERE content_items.tenant_id = :tenant GROUP BY r.value"
+            )
+            tenant_param = tenant_id.hex
+        rows = await self._session.execute(text(reasons_sql), {"tenant": tenant_param})
+        by_reason = {str(reason): int(count) for reason, count in rows.tuples()}
+        return ContentStats(
+            total=sum(by_status.values()),
+            by_status={str(s): by_status.get(str(s), 0) for s in ModerationStatus},
+            by_reason={str(r): by_reason.get(str(r), 0) for r in ModerationReason},
+        )
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime
+    ) -> list[ContentItem]:
+        # SKIP LOCKED lets several workers claim disjoint batches on PostgreSQL; SQLite has a
+        # single writer anyway and ignores it.
+        rows = list(
+            await self._session.scalars(
+                select(ContentRow)
+                .where(
+                    ContentRow.status == str(ModerationStatus.PENDING),
+                    ContentRow.next_attempt_at <= now,
+                )
+                .order_by(ContentRow.next_attempt_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.attempts += 1
+            row.next_attempt_at = lease_until
+        await self._session.flush()
+        return [_to_domain(row) for row in rows]
+
+    async def defer(self, content_id: UUID, until: datetime, error: str) -> None:
+        await self._session.execute(
+            update(ContentRow)
+            .where(ContentRow.id == content_id, ContentRow.status == str(ModerationStatus.PENDING))
+            .values(next_attempt_at=until, last_error=error[:2000])
+        )
+
+    async def pending_count(self) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(ContentRow)
+            .where(ContentRow.status == str(ModerationStatus.PENDING))
+        )
+        return count or 0
+
+    async def attempts(self, content_id: UUID) -> int:
+        count = await self._session.scalar(
+            select(ContentRow.attempts).where(ContentRow.id == content_id)
+        )
+        return count or 0
+
+
+def _to_domain(row: ContentRow) -> ContentItem:
+    return ContentItem(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        author_id=row.author_id,
+        title=row.title,
+        body=row.body,
+        content_type=ContentType(row.content_type),
+        language=row.language,
+        tags=row.tags,
+        metadata=row.extra,
+        moderation_status=ModerationStatus(row.status),
+        moderation_score=row.score,
+        moderation_confidence=row.confidence,
+        moderation_reasons=[ModerationReason(r) for r in row.reasons],
+        moderated_by=row.moderated_by,
+        moderated_at=row.moderated_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -1,0 +1,168 @@
+"""The application factory: `create_app(settings)` builds the FastAPI app; `lifespan` builds
+every process-wide resource (database, engine, micro-batcher, worker, Redis, rate limiter)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from moderation.api.app_resources import AppResources
+from moderation.api.exception_handlers import register_exception_handlers
+from moderation.api.middleware import (
+    BodyLimitMiddleware,
+    MetricsMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from moderation.api.routes import health, metrics, perspective
+from moderation.api.routes.v1 import content, moderate, policy
+from moderation.core.config import Settings
+from moderation.core.jwt_verifier import JwtVerifier
+from moderation.core.logging import configure_logging
+from moderation.infrastructure.database import Database, Migrator
+from moderation.infrastructure.metrics import ServiceMetrics
+from moderation.infrastructure.ml import BatchingScorer
+from moderation.infrastructure.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from moderation.ml.engine import Engine, EngineOptions
+from moderation.workers import InProcessWorker
+
+log = structlog.get_logger(__name__)
+
+API_DESCRIPTION = """
+Self-hosted content moderation: store user content per tenant, have the engine decide
+(approve / flag / reject with scores, reasons and the words that triggered them), let reviewers
+decide flagged items, and audit everything. All errors are RFC 9457 `application/problem+json`.
+
+Authenticate with `Authorization: Bearer <key>` (create one with
+`moderation keys create --tenant NAME --scopes content:read,content:write,moderate,policy:admin`)
+or a JWT for reviewer tools.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app. `engine` lets tests share one loaded model between apps."""
+    settings = settings or Settings()
+    metrics_registry = ServiceMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resources = await _start(settings, metrics_registry)
+        app.state.resources = resources
+        loader = asyncio.create_task(_load_models(resources, engine))
+        try:
+            yield
+        finally:
+            loader.cancel()
+            await _stop(resources)
+
+    app = FastAPI(
+        title="Monocto Moderation",
+        version="0.2.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    register_exception_handlers(app)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.include_router(perspective.router)
+    for router in (content.router, moderate.router, policy.router):
+        app.include_router(router, prefix="/api/v1")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+            expose_headers=["X-Request-ID", "ETag", "Location", "Retry-After"],
+        )
+    # Added innermost first: the request context wraps everything, so even a 413 from the
+    # body limit carries a request id, security headers, and is counted.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics_registry)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
+    configure_logging(settings.log_level, settings.log_json)
+    url = settings.effective_database_url
+    if settings.auto_migrate:
+        await Migrator(url).upgrade_async()
+    database = Database(url)
+    redis: Redis | None = None
+    limiter: RateLimiter = MemoryRateLimiter()
+    if settings.redis_url:
+        # No client-side retries: when Redis is down, fall back at once instead of stalling.
+        redis = Redis.from_url(
+            settings.redis_url,
+            socket_timeout=0.25,
+            socket_connect_timeout=0.25,
+            retry=Retry(NoBackoff(), 0),
+        )
+        limiter = RedisRateLimiter(redis, on_error=metrics.count_redis_error)
+    jwt = JwtVerifier(
+        secret=settings.jwt_secret.get_secret_value() or None,
+        public_key=settings.jwt_public_key,
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+    )
+    log.info("service.starting", database=database.engine.url.render_as_string(hide_password=True))
+    return AppResources(
+        settings=settings,
+        database=database,
+        metrics=metrics,
+        rate_limiter=limiter,
+        jwt=jwt,
+        redis=redis,
+    )
+
+
+async def _load_models(resources: AppResources, engine: Engine | None) -> None:
+    settings = resources.settings
+    try:
+        if engine is None:
+            options = EngineOptions(semantic=settings.semantic)
+            engine = await asyncio.to_thread(Engine.load, settings.model, None, options)
+            await asyncio.to_thread(engine.warm_up)
+        scorer = BatchingScorer(
+            engine,
+            max_batch_size=settings.batch_max_size,
+            max_wait_ms=settings.batch_max_wait_ms,
+            queue_limit=settings.scoring_queue_limit,
+            metrics=resources.metrics,
+        )
+        scorer.start()
+        resources.scorer = scorer
+        if settings.worker_enabled:
+            resources.worker = InProcessWorker(
+                resources.database,
+                scorer,
+                batch_size=settings.worker_batch_size,
+                poll_seconds=settings.worker_poll_seconds,
+                lease_seconds=settings.worker_lease_seconds,
+                metrics=resources.metrics,
+            )
+            resources.worker.start()
+        resources.ready.set()
+        log.info("service.ready", model_version=engine.model_version)
+    except Exception as error:
+        resources.startup_error = f"{type(error).__name__}: {error}"
+        log.exception("service.models_failed")
+
+
+async def _stop(resources: AppResources) -> None:
+    if resources.worker is not None:
+        await resources.worker.stop()
+    if resources.scorer is not None:
+        await resources.scorer.close()
+    await resources.rate_limiter.close()
+    if resources.redis is not None:
+        await resources.redis.aclose()
+    await resources.database.dispose()
