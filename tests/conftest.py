@@ -13,7 +13,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def _find_data_dir() -> Path | None:
     repo = Path(__file__).resolve().parents[1]
-    candidates = [os.environ.get("MODERATION_DATASETS_DIR", ""), str(repo.parent / "shared" / "data")]
+    candidates = [
+        os.environ.get("MODERATION_DATASETS_DIR", ""),
+        str(repo.parent / "shared" / "data"),
+    ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "davidson_hate_offensive").is_dir():
             return Path(candidate)

@@ -67,7 +67,7 @@ class TestSameAsScikitLearn:
         options = {"alternate_sign": False, "norm": None, "lowercase": False, "dtype": np.float32}
         word = HashingVectorizer(
             analyzer="word",
-            token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex
+            token_pattern=r"(?u)\b\w+\b",
             ngram_range=f.config.word_ngrams,
             n_features=1 << f.config.word_bits,
             **options,
