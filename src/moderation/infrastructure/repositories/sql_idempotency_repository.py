@@ -1,7 +1,9 @@
 from uuid import UUID
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from moderation.core.exceptions import ConflictError
 from moderation.domain.models import IdempotencyRecord
 from moderation.infrastructure.database.tables import IdempotencyRow
 
@@ -25,4 +27,11 @@ class SqlIdempotencyRepository:
 
     async def add(self, record: IdempotencyRecord) -> None:
         self._session.add(IdempotencyRow(**record.model_dump(mode="python")))
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as error:
+            # A concurrent request with the same key won the race; its result is the answer.
+            raise ConflictError(
+                "a request with this Idempotency-Key is in progress; retry to get its result",
+                headers={"Retry-After": "1"},
+            ) from error
