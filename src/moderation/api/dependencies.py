@@ -4,6 +4,7 @@ import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
+from uuid import UUID
 
 import structlog
 from fastapi import Depends, Request
@@ -47,9 +48,13 @@ _bearer = HTTPBearer(
 # round trip. A revoked key therefore stops working within this many seconds.
 AUTH_CACHE_SECONDS = 5.0
 _AUTH_CACHE_LIMIT = 10_000
+# Reading the policy version is a query per request; a second of staleness is harmless because
+# every decision records the version it actually used, and PUT /policy clears this process's
+# entry at once (other replicas follow within this many seconds).
+POLICY_CACHE_SECONDS = 1.0
 
 
-def get_resources(request: Request) -> AppResources:
+async def get_resources(request: Request) -> AppResources:
     resources: AppResources = request.app.state.resources
     return resources
 
@@ -57,7 +62,7 @@ def get_resources(request: Request) -> AppResources:
 ResourcesDep = Annotated[AppResources, Depends(get_resources)]
 
 
-def get_settings(resources: ResourcesDep) -> Settings:
+async def get_settings(resources: ResourcesDep) -> Settings:
     return resources.settings
 
 
@@ -124,7 +129,7 @@ def require_scope(*scopes: Scope) -> Callable[[Principal], Awaitable[Principal]]
     return check
 
 
-def get_scorer(resources: ResourcesDep) -> TextScorer:
+async def get_scorer(resources: ResourcesDep) -> TextScorer:
     if resources.scorer is None:
         raise ServiceUnavailableError("the models are still loading", retry_after=5)
     return resources.scorer
@@ -133,7 +138,7 @@ def get_scorer(resources: ResourcesDep) -> TextScorer:
 ScorerDep = Annotated[TextScorer, Depends(get_scorer)]
 
 
-def get_policy_service(session: SessionDep) -> PolicyService:
+async def get_policy_service(session: SessionDep) -> PolicyService:
     return PolicyService(SqlPolicyRepository(session), SqlEventRepository(session))
 
 
@@ -141,7 +146,16 @@ PolicyServiceDep = Annotated[PolicyService, Depends(get_policy_service)]
 
 
 async def get_tenant_policy(principal: PrincipalDep, policies: PolicyServiceDep) -> TenantPolicy:
-    return await policies.current(principal.tenant_id)
+    """The tenant's policy in force (cached per process for `POLICY_CACHE_SECONDS`)."""
+    now = time.monotonic()
+    cached = _policy_cache.get(principal.tenant_id)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    current = await policies.current(principal.tenant_id)
+    if len(_policy_cache) >= _AUTH_CACHE_LIMIT:
+        _policy_cache.clear()
+    _policy_cache[principal.tenant_id] = (current, now + POLICY_CACHE_SECONDS)
+    return current
 
 
 TenantPolicyDep = Annotated[TenantPolicy, Depends(get_tenant_policy)]
@@ -154,7 +168,7 @@ async def get_policy(tenant_policy: TenantPolicyDep) -> ModerationPolicy:
 PolicyDep = Annotated[ModerationPolicy, Depends(get_policy)]
 
 
-def get_content_service(session: SessionDep) -> ContentService:
+async def get_content_service(session: SessionDep) -> ContentService:
     return ContentService(
         SqlContentRepository(session),
         SqlAuditRepository(session),
@@ -166,7 +180,7 @@ def get_content_service(session: SessionDep) -> ContentService:
 ContentServiceDep = Annotated[ContentService, Depends(get_content_service)]
 
 
-def get_auto_moderation_service(
+async def get_auto_moderation_service(
     session: SessionDep, policies: PolicyServiceDep, scorer: ScorerDep
 ) -> AutoModerationService:
     return AutoModerationService(
@@ -182,6 +196,7 @@ AutoModerationServiceDep = Annotated[AutoModerationService, Depends(get_auto_mod
 
 
 _auth_cache: dict[str, tuple[Principal, float]] = {}
+_policy_cache: dict[UUID, tuple[TenantPolicy, float]] = {}
 
 
 async def _authenticate(resources: AppResources, session: AsyncSession, token: str) -> Principal:
@@ -201,5 +216,11 @@ async def _authenticate(resources: AppResources, session: AsyncSession, token: s
 
 
 def forget_credentials() -> None:
-    """Drop remembered credentials (tests, and after revoking a key in this process)."""
+    """Drop remembered credentials and policies (tests; after revoking a key here)."""
     _auth_cache.clear()
+    _policy_cache.clear()
+
+
+def forget_policy(tenant_id: UUID) -> None:
+    """The tenant's policy changed: stop serving the cached version in this process."""
+    _policy_cache.pop(tenant_id, None)

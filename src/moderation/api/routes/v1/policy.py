@@ -8,6 +8,7 @@ from moderation.api.dependencies import (
     PolicyServiceDep,
     PrincipalDep,
     TenantPolicyDep,
+    forget_policy,
     require_scope,
 )
 from moderation.api.openapi_responses import AUTHENTICATED, problems
@@ -54,6 +55,7 @@ async def put_policy(
     updated = await service.replace(
         principal.tenant_id, policy, principal.actor, expected_version=expected
     )
+    forget_policy(principal.tenant_id)
     response.headers["ETag"] = f'"{updated.version}"'
     return _policy(updated)
 
