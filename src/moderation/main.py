@@ -71,8 +71,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(perspective.router)
+    # The /api/v1 prefix lives on each router: the route's own path is then the full template,
+    # which is what the metrics label requests with.
     for router in (content.router, moderate.router, policy.router):
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -108,7 +110,7 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
         )
         limiter = RedisRateLimiter(redis, on_error=metrics.count_redis_error)
     jwt = JwtVerifier(
-        secret=settings.jwt_secret.get_secret_value() or None,
+        secret=settings.effective_jwt_secret,
         public_key=settings.jwt_public_key,
         audience=settings.jwt_audience,
         issuer=settings.jwt_issuer,
@@ -147,6 +149,7 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
                 batch_size=settings.worker_batch_size,
                 poll_seconds=settings.worker_poll_seconds,
                 lease_seconds=settings.worker_lease_seconds,
+                base_backoff_seconds=settings.worker_base_backoff_seconds,
                 metrics=resources.metrics,
             )
             resources.worker.start()

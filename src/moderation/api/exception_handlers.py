@@ -7,9 +7,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from moderation.api.problem_details import problem_response
-from moderation.core.exceptions import PROBLEM_BASE, InvalidRequestError, ModerationError
+from moderation.core.exceptions import InvalidRequestError, ModerationError
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +36,7 @@ async def _validation_error(request: Request, error: Exception) -> Response:
         422,
         InvalidRequestError.title,
         detail,
-        type_=PROBLEM_BASE + "validation",
+        type_=InvalidRequestError.type,
         instance=request.url.path,
         extra={"errors": errors},
     )
@@ -43,13 +44,32 @@ async def _validation_error(request: Request, error: Exception) -> Response:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)  # noqa: S101
+    headers = dict(error.headers) if error.headers else {}
+    if error.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     return problem_response(
         error.status_code,
         _TITLES.get(error.status_code, "Error"),
         str(error.detail) if error.detail else None,
         instance=request.url.path,
-        headers=dict(error.headers) if error.headers else None,
+        headers=headers or None,
     )
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette's 405 names only the first route matching the path; a path served by several
+    # routes (GET and PUT /policy) must list all of them (RFC 9110 §15.5.6).
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:

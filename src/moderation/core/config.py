@@ -60,11 +60,16 @@ class Settings(BaseSettings):
     worker_enabled: bool = True
     worker_batch_size: int = Field(default=32, ge=1)
     worker_poll_seconds: float = Field(default=1.0, gt=0.0)
-    worker_max_attempts: int = Field(default=10, ge=1)
     worker_lease_seconds: float = Field(default=60.0, gt=0.0)
+    worker_base_backoff_seconds: float = Field(
+        default=1.0, gt=0.0, description="Retry delay base: this * 2**attempts s, at most 300."
+    )
 
     @model_validator(mode="after")
     def _safe_outside_dev(self) -> "Settings":
+        secret = self.jwt_secret.get_secret_value()
+        if secret and len(secret.encode()) < 32:
+            raise ValueError("MODERATION_JWT_SECRET must be at least 32 bytes (RFC 7518)")
         if self.env != "dev":
             if self.jwt_public_key is None and self.jwt_secret.get_secret_value() in {
                 DEV_JWT_SECRET,
@@ -78,6 +83,15 @@ class Settings(BaseSettings):
             if "*" in self.cors_origins:
                 raise ValueError("MODERATION_CORS_ORIGINS='*' is refused outside env=dev")
         return self
+
+    @property
+    def effective_jwt_secret(self) -> str | None:
+        """The HS256 secret to accept, if any. The development default is never accepted
+        outside env=dev, even when RS256 is configured beside it."""
+        secret = self.jwt_secret.get_secret_value()
+        if not secret or (secret == DEV_JWT_SECRET and self.env != "dev"):
+            return None
+        return secret
 
     @property
     def effective_database_url(self) -> str:

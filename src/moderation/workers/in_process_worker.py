@@ -41,6 +41,7 @@ class InProcessWorker:
         batch_size: int = 32,
         poll_seconds: float = 1.0,
         lease_seconds: float = 60.0,
+        base_backoff_seconds: float = 1.0,
         metrics: ServiceMetrics | None = None,
     ) -> None:
         self._database = database
@@ -48,6 +49,7 @@ class InProcessWorker:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._lease = timedelta(seconds=lease_seconds)
+        self._base_backoff = base_backoff_seconds
         self._metrics = metrics
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -69,6 +71,8 @@ class InProcessWorker:
 
     async def _loop(self) -> None:
         while True:
+            # Cleared before the batch, so a wake() that arrives during it is not lost.
+            self._wake.clear()
             try:
                 processed = await self.run_once()
             except asyncio.CancelledError:
@@ -79,7 +83,6 @@ class InProcessWorker:
                     self._metrics.count_worker_failure()
                 processed = 0
             if processed < self._batch_size:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
@@ -93,10 +96,18 @@ class InProcessWorker:
                 self._metrics.set_queue_depth(await content.pending_count())
         if not items:
             return 0
+        # One tenant's failure (a bad policy, say) must not hold back another tenant's items.
+        groups: dict[object, list[ContentItem]] = {}
+        for item in items:
+            groups.setdefault(item.tenant_id, []).append(item)
+        for group in groups.values():
+            await self._moderate(group)
+        return len(items)
+
+    async def _moderate(self, items: list[ContentItem]) -> None:
         try:
             async with self._database.transaction() as session:
-                service = self._service(session)
-                scored = await service.score(items)
+                scored = await self._service(session).score(items)
             async with self._database.transaction() as session:
                 service = self._service(session)
                 for item, (result, policy_version, elapsed_ms) in zip(items, scored, strict=True):
@@ -115,7 +126,6 @@ class InProcessWorker:
             if self._metrics is not None:
                 self._metrics.count_worker_failure()
             await self._defer(items, error)
-        return len(items)
 
     async def _defer(self, items: list[ContentItem], error: Exception) -> None:
         now = datetime.now(UTC)
@@ -123,7 +133,7 @@ class InProcessWorker:
             content = SqlContentRepository(session)
             for item in items:
                 attempts = await content.attempts(item.id)
-                delay = min(_MAX_BACKOFF_SECONDS, 2.0 ** min(attempts, 16))
+                delay = min(_MAX_BACKOFF_SECONDS, self._base_backoff * 2.0 ** min(attempts, 16))
                 delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
                 await content.defer(item.id, now + timedelta(seconds=delay), repr(error))
 

@@ -1,17 +1,24 @@
-"""Fuzz the API from its own OpenAPI document (schemathesis): no input may produce a 5xx, and
-every response must be one the document declares, with its content type and schema."""
+"""Fuzz the API from its own OpenAPI document with schemathesis: no input may produce a 5xx,
+and every response must be one the document declares (status code, content type including
+application/problem+json, body schema, headers).
+
+The schema is loaded at import, so schemathesis can parametrize one test per operation; the
+app it drives needs fixtures (the trained test model, a tenant's key), so requests go through
+a small ASGI proxy that the `fuzzed_app` fixture binds. The app runs on SQLite: the fuzz is
+about the HTTP contract, and the repositories are tested on both databases elsewhere.
+"""
 
 import asyncio
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from schemathesis.python.asgi import shutdown_lifespans
-from schemathesis.specs.openapi.schemas import OpenApiSchema
+from schemathesis.python.asgi import get_client, shutdown_lifespans
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from tests.integration.api.support import ALL_SCOPES, make_settings
 
 from moderation.api.dependencies import forget_credentials
@@ -22,6 +29,40 @@ from moderation.main import create_app
 from moderation.ml.engine import Engine
 
 MAX_EXAMPLES = 30
+
+
+class _LateBoundApp:
+    """An ASGI app that forwards to the app the `fuzzed_app` fixture binds."""
+
+    def __init__(self) -> None:
+        self.target: FastAPI | None = None
+
+    # Typed loosely: it sits between schemathesis's and Starlette's spellings of the ASGI types.
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        assert self.target is not None, "only the fuzzed_app fixture's app is fuzzed"
+        await self.target(scope, receive, send)
+
+
+def _without_null_parameters(document: dict[str, Any]) -> dict[str, Any]:
+    """FastAPI documents an optional header or query parameter as `anyOf: [T, null]`, but a
+    header or query string cannot carry JSON null: leaving the parameter out is how a client
+    says "none". Left as is, the fuzzer sends the text "null" as if it were a valid T."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                variants = parameter["schema"].get("anyOf", [])
+                kept = [v for v in variants if v.get("type") != "null"]
+                if len(kept) == 1 and len(variants) == 2:
+                    del parameter["schema"]["anyOf"]
+                    parameter["schema"].update(kept[0])
+    return document
+
+
+_PROXY = _LateBoundApp()
+_DOCUMENT = create_app(make_settings("sqlite+aiosqlite://")).openapi()
+schema = schemathesis.openapi.from_dict(_without_null_parameters(_DOCUMENT))
+schema.app = _PROXY
+schema.config.generation.update(max_examples=MAX_EXAMPLES, deterministic=True)
 
 
 async def _create_tenant_key(url: str) -> str:
@@ -36,19 +77,6 @@ async def _create_tenant_key(url: str) -> str:
     return key
 
 
-@pytest.fixture(scope="module")
-def fuzzed_app(tiny_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
-    Migrator(url).upgrade()
-    key = asyncio.run(_create_tenant_key(url))
-    app = create_app(make_settings(url), engine=tiny_engine)
-    app.state.fuzz_key = key
-    yield app
-    # Schemathesis runs the app's lifespan on its own event loop thread; end it here, not at exit.
-    shutdown_lifespans()
-    forget_credentials()
-
-
 def _wait_until_ready(app: FastAPI, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not app.state.resources.ready.is_set():
@@ -57,12 +85,35 @@ def _wait_until_ready(app: FastAPI, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-schema = schemathesis.openapi.from_dict(create_app(make_settings("sqlite+aiosqlite://")).openapi())
-schema.config.generation.update(max_examples=MAX_EXAMPLES, deterministic=True)
+@pytest.fixture(scope="module")
+def fuzzed_app(tiny_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
+    Migrator(url).upgrade()
+    key = asyncio.run(_create_tenant_key(url))
+    app = create_app(make_settings(url), engine=tiny_engine)
+    app.state.fuzz_key = key
+    _PROXY.target = app
+    # Entering a schemathesis ASGI client starts the app's lifespan on schemathesis's event
+    # loop thread, where every fuzzed request then runs.
+    with get_client(_PROXY):
+        _wait_until_ready(app)
+    yield app
+    shutdown_lifespans()
+    _PROXY.target = None
+    forget_credentials()
 
 
 @schema.parametrize()
-def test_api_conforms_to_its_openapi_document(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
+def test_every_response_is_documented_and_none_is_a_server_error(
+    case: schemathesis.Case[Any], fuzzed_app: FastAPI
+) -> None:
+    # Two checks are off, because JSON Schema cannot state what the models accept exactly.
+    # negative_data_rejection: models coerce leniently on purpose (pydantic's lax mode, e.g.
+    # `"spanAnnotations": 0` from Perspective clients). positive_data_acceptance: some rules
+    # span fields or need normalising first (reject_at >= flag_at, at most 10 tags after
+    # dropping duplicates, non-blank titles), so schema-valid bodies can still be a 422.
+    # Every other check runs: no 5xx, documented status codes, content types, schemas, headers.
     case.call_and_validate(
-        app=fuzzed_app, headers={"Authorization": f"Bearer {fuzzed_app.state.fuzz_key}"}
+        headers={"Authorization": f"Bearer {fuzzed_app.state.fuzz_key}"},
+        excluded_checks=[negative_data_rejection, positive_data_acceptance],
     )

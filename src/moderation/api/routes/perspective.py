@@ -30,7 +30,7 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
 
 def _problem(description: str, slug: str, title: str, status: int, detail: str) -> dict[str, Any]:
     example = {
-        "type": f"https://monocto.dev/problems/{slug}",
+        "type": slug if slug == "about:blank" else f"https://monocto.dev/problems/{slug}",
         "title": title,
         "status": status,
         "detail": detail,
@@ -42,6 +42,13 @@ def _problem(description: str, slug: str, title: str, status: int, detail: str) 
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem(
+        "The body is not JSON.",
+        "about:blank",
+        "Bad Request",
+        400,
+        "There was an error parsing the body",
+    ),
     401: _problem(
         "No API key, or one that does not verify.",
         "unauthorized",
@@ -70,6 +77,20 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "Too Many Requests",
         429,
         "Rate limit exceeded.",
+    ),
+    413: _problem(
+        "The body exceeds the configured limit.",
+        "payload-too-large",
+        "Payload Too Large",
+        413,
+        "body exceeds 1048576 bytes",
+    ),
+    503: _problem(
+        "The models are still loading; retry after the Retry-After header's seconds.",
+        "unavailable",
+        "Service Unavailable",
+        503,
+        "the models are still loading",
     ),
 }
 

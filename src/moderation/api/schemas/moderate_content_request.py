@@ -1,6 +1,8 @@
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models import ModerationReason, ModerationStatus
+from moderation.domain.models import ModerationReason
 
 
 class ModerateContentRequest(BaseModel):
@@ -15,6 +17,9 @@ class ModerateContentRequest(BaseModel):
         },
     )
 
-    status: ModerationStatus = Field(description="approved, flagged or rejected.")
+    # `pending` is the engine's queue, not a verdict: the schema says so, rather than the service.
+    status: Literal["approved", "flagged", "rejected"] = Field(
+        description="approved, flagged or rejected."
+    )
     reasons: list[ModerationReason] = Field(default_factory=list, max_length=8)
     notes: str | None = Field(default=None, max_length=1000)

@@ -1,5 +1,8 @@
-from pydantic import BaseModel, ConfigDict, Field
+import re
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from moderation.domain.models._regex_safety import check_regex
 from moderation.domain.models.category import Category
 from moderation.domain.models.decision import Decision
 from moderation.domain.models.term_rule import TermRule
@@ -35,6 +38,27 @@ class ModerationPolicy(BaseModel):
         le=1.0,
         description="Language calls below this probability are not trusted (short texts).",
     )
+
+    @field_validator("term_rules")
+    @classmethod
+    def _safe_rules(cls, rules: list[TermRule]) -> list[TermRule]:
+        # Tenant rules share the engine thread with every other tenant: refuse patterns that
+        # could backtrack for seconds, and ambiguous duplicate ids.
+        for rule in rules:
+            if rule.kind == "regex":
+                check_regex(rule.pattern)
+        ids = [rule.id for rule in rules]
+        if len(ids) != len(set(ids)):
+            raise ValueError("term rule ids must be unique")
+        return rules
+
+    @field_validator("supported_languages")
+    @classmethod
+    def _language_codes(cls, languages: list[str]) -> list[str]:
+        bad = [code for code in languages if not re.fullmatch(r"[a-z]{2,3}", code)]
+        if bad:
+            raise ValueError(f"languages are ISO 639 codes like 'en' or 'fr', not {bad}")
+        return languages
 
     def thresholds(self, category: Category) -> CategoryThresholds:
         """Thresholds in force for `category`."""

@@ -21,6 +21,7 @@ class ContentRepository(Protocol):
         tag: str | None,
         page: int,
         size: int,
+        oldest_first: bool = False,
     ) -> ContentPage: ...
     async def stats(self, tenant_id: UUID) -> ContentStats: ...
     async def claim_due(

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from uuid import UUID
 
+from moderation.core.exceptions import ConflictError
 from moderation.domain.models import (
     AuditEntry,
     ContentItem,
@@ -86,6 +87,7 @@ class AutoModerationService:
                 "moderated_by": ENGINE_ACTOR,
                 "moderated_at": now,
                 "updated_at": now,
+                "language": current.language or _confident_language(result),
             }
         )
         await self._content.save_decision(decided)
@@ -128,9 +130,20 @@ class AutoModerationService:
         return decided, entry
 
     async def analyze(
-        self, principal: Principal, item: ContentItem
+        self, principal: Principal, item: ContentItem, *, override_human: bool = False
     ) -> tuple[ContentItem, AuditEntry, TenantPolicy]:
-        """Re-run the engine on one item now, whatever its status, and record the result."""
+        """Re-run the engine on one item now and record the result.
+
+        A reviewer's decision is not replaced unless `override_human` says so.
+        """
+        decided_by_human = item.moderated_by not in (None, ENGINE_ACTOR) and (
+            item.moderation_status != ModerationStatus.PENDING
+        )
+        if decided_by_human and not override_human:
+            raise ConflictError(
+                "a reviewer decided this item; pass override_human=true to let the engine "
+                "replace that decision"
+            )
         policy = await self._policies.current(item.tenant_id)
         started = time.perf_counter()
         [result] = await self._scorer.score([item.text], policy.policy)
@@ -146,3 +159,10 @@ class AutoModerationService:
         if applied is None:  # pragma: no cover - the caller just read the item in this transaction
             raise RuntimeError("content vanished during analysis")
         return applied[0], applied[1], policy
+
+
+def _confident_language(result: ModerationResult) -> str | None:
+    # Filled in only when the client sent none and the detector is sure: short texts are not.
+    if len(result.language) == 2 and result.language_confidence >= 0.85:
+        return result.language
+    return None

@@ -117,6 +117,7 @@ class ContentService:
         tag: str | None = None,
         page: int = 1,
         size: int = 20,
+        oldest_first: bool = False,
     ) -> ContentPage:
         return await self._content.search(
             principal.tenant_id,
@@ -125,6 +126,7 @@ class ContentService:
             tag=tag.strip().lower() if tag else None,
             page=page,
             size=size,
+            oldest_first=oldest_first,
         )
 
     async def stats(self, principal: Principal) -> ContentStats:

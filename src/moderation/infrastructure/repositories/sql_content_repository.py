@@ -82,6 +82,7 @@ class SqlContentRepository:
                 moderated_by=item.moderated_by,
                 moderated_at=item.moderated_at,
                 updated_at=item.updated_at,
+                language=item.language,
                 next_attempt_at=None,
                 last_error=None,
             )
@@ -96,6 +97,7 @@ class SqlContentRepository:
         tag: str | None,
         page: int,
         size: int,
+        oldest_first: bool = False,
     ) -> ContentPage:
         query: Select[ContentRow] = select(ContentRow).where(ContentRow.tenant_id == tenant_id)
         if status is not None:
@@ -112,7 +114,10 @@ class SqlContentRepository:
             )
         total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
         rows = await self._session.scalars(
-            query.order_by(ContentRow.created_at.desc(), ContentRow.id)
+            query.order_by(
+                ContentRow.created_at if oldest_first else ContentRow.created_at.desc(),
+                ContentRow.id,
+            )
             .limit(size)
             .offset((page - 1) * size)
         )
@@ -126,7 +131,7 @@ class SqlContentRepository:
             .where(ContentRow.tenant_id == tenant_id)
             .group_by(ContentRow.status)
         )
-        by_status = {status: int(count) for status, count in status_rows.tuples()}
+        by_status = {status: int(count) for status, count in status_rows}
         # Reasons are a JSON array per row; each dialect has its own way to unnest one.
         if self._session.get_bind().dialect.name == "postgresql":
             reasons_sql = (
@@ -143,7 +148,7 @@ class SqlContentRepository:
             )
             tenant_param = tenant_id.hex
         rows = await self._session.execute(text(reasons_sql), {"tenant": tenant_param})
-        by_reason = {str(reason): int(count) for reason, count in rows.tuples()}
+        by_reason = {str(reason): int(count) for reason, count in rows}
         return ContentStats(
             total=sum(by_status.values()),
             by_status={str(s): by_status.get(str(s), 0) for s in ModerationStatus},

@@ -3,7 +3,7 @@
 import hashlib
 import json
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
@@ -38,7 +38,7 @@ from moderation.domain.models import (
     Scope,
 )
 
-router = APIRouter(prefix="/content", tags=["content"])
+router = APIRouter(prefix="/api/v1/content", tags=["content"])
 
 CanRead = Depends(require_scope(Scope.CONTENT_READ, Scope.MODERATE))
 CanWrite = Depends(require_scope(Scope.CONTENT_WRITE))
@@ -51,8 +51,11 @@ CanModerate = Depends(require_scope(Scope.MODERATE))
     response_model=ContentResponse,
     dependencies=[CanWrite],
     responses={
-        200: {"description": "A retry with the same Idempotency-Key: the original item"},
-        **problems(*AUTHENTICATED, 409, 413),
+        200: {
+            "description": "A retry with the same Idempotency-Key: the original item",
+            "model": ContentResponse,
+        },
+        **problems(*AUTHENTICATED, 400, 409, 413),
     },
 )
 async def create_content(
@@ -102,11 +105,21 @@ async def list_content(
     tag: Annotated[str | None, Query(max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
+    order: Annotated[
+        Literal["newest", "oldest"],
+        Query(description="oldest first suits working through the review queue"),
+    ] = "newest",
 ) -> ContentPageResponse:
     """The tenant's content, newest first; filter by status (the review queue is
-    `status=flagged`), author and tag."""
+    `status=flagged&order=oldest`), author and tag."""
     found = await service.search(
-        principal, status=status_, author_id=author_id, tag=tag, page=page, size=size
+        principal,
+        status=status_,
+        author_id=author_id,
+        tag=tag,
+        page=page,
+        size=size,
+        oldest_first=order == "oldest",
     )
     return ContentPageResponse(
         items=[_content(item) for item in found.items],
@@ -135,7 +148,7 @@ async def content_stats(
     "/moderate/bulk",
     response_model=BulkModerateResponse,
     dependencies=[CanModerate],
-    responses=problems(*AUTHENTICATED),
+    responses=problems(*AUTHENTICATED, 400, 413),
 )
 async def bulk_moderate(
     body: BulkModerateRequest,
@@ -151,7 +164,9 @@ async def bulk_moderate(
             item, _ = await service.decide(
                 principal,
                 entry.content_id,
-                HumanDecision(status=entry.status, reasons=entry.reasons, notes=entry.notes),
+                HumanDecision(
+                    status=ModerationStatus(entry.status), reasons=entry.reasons, notes=entry.notes
+                ),
             )
         except NotFoundError as error:
             outcomes.append(
@@ -211,7 +226,7 @@ async def content_history(
     "/{content_id}/moderate",
     response_model=ModerationResponse,
     dependencies=[CanModerate],
-    responses=problems(*AUTHENTICATED, 404),
+    responses=problems(*AUTHENTICATED, 400, 404, 413),
 )
 async def moderate_content(
     content_id: UUID,
@@ -225,7 +240,7 @@ async def moderate_content(
     item, _ = await service.decide(
         principal,
         content_id,
-        HumanDecision(status=body.status, reasons=body.reasons, notes=body.notes),
+        HumanDecision(status=ModerationStatus(body.status), reasons=body.reasons, notes=body.notes),
     )
     resources.metrics.record_decision(
         "human", str(item.moderation_status), [str(r) for r in item.moderation_reasons], []
@@ -237,18 +252,22 @@ async def moderate_content(
     "/{content_id}/analyze",
     response_model=ModerationResponse,
     dependencies=[CanModerate],
-    responses=problems(*AUTHENTICATED, 404, 503),
+    responses=problems(*AUTHENTICATED, 404, 409, 503),
 )
 async def analyze_content(
     content_id: UUID,
     principal: PrincipalDep,
     content: ContentServiceDep,
     engine: AutoModerationServiceDep,
+    override_human: Annotated[
+        bool, Query(description="Let the engine replace a reviewer's decision.")
+    ] = False,
 ) -> ModerationResponse:
-    """Re-run the engine on the item now (e.g. after a policy change) and record the result."""
+    """Re-run the engine on the item now (e.g. after a policy change) and record the result.
+    An item a reviewer decided answers 409 unless `override_human=true`."""
     started = time.perf_counter()
     item = await content.get(principal, content_id)
-    decided, _, _ = await engine.analyze(principal, item)
+    decided, _, _ = await engine.analyze(principal, item, override_human=override_human)
     return _moderation(decided, started)
 
 

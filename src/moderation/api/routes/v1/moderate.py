@@ -9,14 +9,14 @@ from moderation.api.openapi_responses import AUTHENTICATED, problems
 from moderation.api.schemas import ModeratedText, ModerateTextsRequest, ModerateTextsResponse
 from moderation.domain.models import Scope
 
-router = APIRouter(tags=["moderate"])
+router = APIRouter(prefix="/api/v1", tags=["moderate"])
 
 
 @router.post(
     "/moderate",
     response_model=ModerateTextsResponse,
     dependencies=[Depends(require_scope(Scope.MODERATE))],
-    responses=problems(*AUTHENTICATED, 413, 503),
+    responses=problems(*AUTHENTICATED, 400, 413, 503),
 )
 async def moderate_texts(
     body: ModerateTextsRequest, scorer: ScorerDep, tenant_policy: TenantPolicyDep

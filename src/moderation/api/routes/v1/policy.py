@@ -17,7 +17,7 @@ from moderation.core.exceptions import InvalidRequestError
 from moderation.domain.models import Scope
 from moderation.domain.policy import ModerationPolicy, TenantPolicy
 
-router = APIRouter(prefix="/policy", tags=["policy"])
+router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
 
 @router.get(
@@ -37,7 +37,7 @@ async def get_policy(tenant_policy: TenantPolicyDep, response: Response) -> Poli
     "",
     response_model=PolicyResponse,
     dependencies=[Depends(require_scope(Scope.POLICY_ADMIN))],
-    responses=problems(*AUTHENTICATED, 409),
+    responses=problems(*AUTHENTICATED, 400, 409, 413),
 )
 async def put_policy(
     policy: Annotated[ModerationPolicy, Body(examples=[POLICY_EXAMPLE])],
@@ -46,7 +46,13 @@ async def put_policy(
     response: Response,
     if_match: Annotated[
         str | None,
-        Header(alias="If-Match", max_length=20, description="The version you read (ETag)."),
+        Header(
+            alias="If-Match",
+            max_length=20,
+            # ASCII digits only: str.isdigit() also admits "²", which int() then refuses.
+            pattern=r'^(W/)?"?[0-9]{1,9}"?$',
+            description="The version you read (ETag).",
+        ),
     ] = None,
 ) -> PolicyResponse:
     """Replace the policy; it becomes the next version and applies to decisions from now on.

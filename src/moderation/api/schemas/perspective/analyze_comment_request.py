@@ -4,6 +4,17 @@ from moderation.api.schemas.perspective._wire import WIRE_CONFIG
 from moderation.api.schemas.perspective.comment import Comment
 from moderation.api.schemas.perspective.requested_attribute import RequestedAttribute
 
+SUPPORTED_ATTRIBUTES = (
+    "TOXICITY",
+    "INSULT",
+    "PROFANITY",
+    "THREAT",
+    "IDENTITY_ATTACK",
+    "SEXUALLY_EXPLICIT",
+    "SPAM",
+    "SEVERE_TOXICITY",
+)
+
 
 class AnalyzeCommentRequest(BaseModel):
     """Perspective's `comments:analyze` request body, field for field.
@@ -34,7 +45,10 @@ class AnalyzeCommentRequest(BaseModel):
 
     comment: Comment
     requested_attributes: dict[str, RequestedAttribute] = Field(
-        min_length=1, description='Attribute name -> options, e.g. {"TOXICITY": {}}.'
+        min_length=1,
+        description='Attribute name -> options, e.g. {"TOXICITY": {}}.',
+        # Documented here, enforced by PerspectiveMapper.check (for a message naming them all).
+        json_schema_extra={"propertyNames": {"enum": list(SUPPORTED_ATTRIBUTES)}},
     )
     languages: list[str] | None = Field(
         default=None, description="ISO 639-1 codes; echoed back. Detected when absent."
