@@ -1,5 +1,6 @@
 """FastAPI dependencies, declared once as `Annotated` aliases and used by every route."""
 
+import contextlib
 import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -69,9 +70,16 @@ async def get_settings(resources: ResourcesDep) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+# POSTs that only read (scoring); every other non-GET request may write.
+_READ_ONLY_POSTS = frozenset({"/api/v1/moderate", "/v1alpha1/comments:analyze"})
+
+
+async def get_session(request: Request, resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: commits when the route returns, rolls back if it raises."""
-    async with resources.database.sessions() as session:
+    database = resources.database
+    writes = request.method not in ("GET", "HEAD") and request.url.path not in _READ_ONLY_POSTS
+    lock = database.writing() if writes else contextlib.nullcontext()
+    async with lock, database.sessions() as session:
         try:
             yield session
             await session.commit()

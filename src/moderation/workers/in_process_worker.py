@@ -106,7 +106,7 @@ class InProcessWorker:
 
     async def _moderate(self, items: list[ContentItem]) -> None:
         try:
-            async with self._database.transaction() as session:
+            async with self._database.transaction(write=False) as session:
                 scored = await self._service(session).score(items)
             async with self._database.transaction() as session:
                 service = self._service(session)

@@ -90,7 +90,12 @@ class AutoModerationService:
                 "language": current.language or _confident_language(result),
             }
         )
-        await self._content.save_decision(decided)
+        # Compare-and-set: a reviewer who decided between our read and this write wins.
+        saved = await self._content.save_decision(
+            decided, only_if_status=current.moderation_status if only_if_pending else None
+        )
+        if not saved:
+            return None
         entry = AuditEntry(
             id=uuid.uuid4(),
             tenant_id=item.tenant_id,

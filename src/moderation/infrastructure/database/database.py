@@ -1,3 +1,5 @@
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,11 +26,22 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and its busy handler waits by sleeping (up to 100 ms
+        # a try), which gave multi-second tails under write load. Writers in this process take
+        # turns on a lock instead. PostgreSQL needs none.
+        self.write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+
+    def writing(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """Hold this around a transaction that will write (a no-op on PostgreSQL)."""
+        return self.write_lock if self.write_lock is not None else contextlib.nullcontext()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session whose work commits on success and rolls back on any error."""
-        async with self.sessions() as session:
+        async with (
+            self.writing() if write else contextlib.nullcontext(),
+            self.sessions() as session,
+        ):
             try:
                 yield session
                 await session.commit()

@@ -70,10 +70,15 @@ class SqlContentRepository:
         )
         return [_to_domain(row) for row in rows]
 
-    async def save_decision(self, item: ContentItem) -> None:
-        await self._session.execute(
+    async def save_decision(
+        self, item: ContentItem, *, only_if_status: ModerationStatus | None = None
+    ) -> bool:
+        condition = [ContentRow.tenant_id == item.tenant_id, ContentRow.id == item.id]
+        if only_if_status is not None:
+            condition.append(ContentRow.status == str(only_if_status))
+        result = await self._session.execute(
             update(ContentRow)
-            .where(ContentRow.tenant_id == item.tenant_id, ContentRow.id == item.id)
+            .where(*condition)
             .values(
                 status=str(item.moderation_status),
                 score=item.moderation_score,
@@ -87,6 +92,7 @@ class SqlContentRepository:
                 last_error=None,
             )
         )
+        return bool(getattr(result, "rowcount", 0))
 
     async def search(
         self,
