@@ -21,6 +21,8 @@ from moderation.infrastructure.repositories import (
 log = structlog.get_logger(__name__)
 
 _MAX_BACKOFF_SECONDS = 300.0
+# How long `stop` waits for the batch in flight before cancelling it.
+_STOP_GRACE_SECONDS = 5.0
 
 
 class InProcessWorker:
@@ -53,6 +55,7 @@ class InProcessWorker:
         self._metrics = metrics
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         if self._task is None:
@@ -64,13 +67,19 @@ class InProcessWorker:
 
     async def stop(self) -> None:
         if self._task is not None:
+            # Let the cycle in flight finish first: cancelling it inside a transaction strands
+            # its database connection, which is then closed on a dead event loop.
+            self._stopping = True
+            self._wake.set()
+            await asyncio.wait({self._task}, timeout=_STOP_GRACE_SECONDS)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+            self._stopping = False
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             # Cleared before the batch, so a wake() that arrives during it is not lost.
             self._wake.clear()
             try:

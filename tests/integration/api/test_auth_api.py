@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from tests.integration.api.support import TEST_JWT_SECRET, TenantHandle, make_settings
 
 from moderation.api.dependencies import forget_credentials
@@ -136,7 +136,7 @@ async def test_bad_jwts_are_401_problems(
     client: httpx.AsyncClient, tenant: TenantHandle, case: str, detail: str
 ) -> None:
     other_secret = "another-secret-of-at-least-thirty-two-bytes!"
-    tokens = {
+    tokens: dict[str, Callable[[], str]] = {
         "expired": lambda: jwt.encode(
             _claims(tenant.id, exp=int(time.time()) - 300), TEST_JWT_SECRET, algorithm="HS256"
         ),
@@ -144,7 +144,7 @@ async def test_bad_jwts_are_401_problems(
         "unknown_tenant": lambda: jwt.encode(
             _claims(uuid.uuid4()), TEST_JWT_SECRET, algorithm="HS256"
         ),
-        "alg_none": lambda: jwt.encode(_claims(tenant.id), None, algorithm="none"),
+        "alg_none": lambda: jwt.encode(_claims(tenant.id), "", algorithm="none"),
         "no_tenant": lambda: jwt.encode(
             {k: v for k, v in _claims(tenant.id).items() if k != "tenant_id"},
             TEST_JWT_SECRET,
@@ -370,25 +370,52 @@ async def test_cors_allows_only_configured_origins(
 # --- start-up safety ---------------------------------------------------------------------------
 
 
+def _public_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No MODERATION_* variable of the machine running the tests leaks into Settings."""
+    for name in ("ENV", "JWT_SECRET", "JWT_PUBLIC_KEY", "CORS_ORIGINS"):
+        monkeypatch.delenv(f"MODERATION_{name}", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.usefixtures("clean_environment")
 def test_prod_refuses_the_default_jwt_secret() -> None:
     with pytest.raises(ValidationError, match="MODERATION_JWT_SECRET"):
         Settings(env="prod")
     with pytest.raises(ValidationError, match="MODERATION_JWT_SECRET"):
-        Settings(env="prod", jwt_secret=DEV_JWT_SECRET)
+        Settings(env="prod", jwt_secret=SecretStr(DEV_JWT_SECRET))
+    with pytest.raises(ValidationError, match="at least 32"):
+        Settings(env="prod", jwt_secret=SecretStr("short"))
 
 
-def test_prod_refuses_the_default_secret_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch,
+def test_prod_reads_its_mode_and_secret_from_the_environment(
+    clean_environment: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch = clean_environment
     monkeypatch.setenv("MODERATION_ENV", "prod")
     with pytest.raises(ValidationError, match="MODERATION_JWT_SECRET"):
         Settings()
-    with pytest.raises(ValidationError, match="at least 32"):
-        Settings(jwt_secret="short")
+    monkeypatch.setenv("MODERATION_JWT_SECRET", TEST_JWT_SECRET)
+
+    settings = Settings()
+
+    assert settings.env == "prod"
+    assert settings.effective_jwt_secret == TEST_JWT_SECRET
 
 
-def test_prod_starts_with_a_real_secret_and_dev_with_the_default() -> None:
-    assert Settings(env="prod", jwt_secret=TEST_JWT_SECRET).effective_jwt_secret == TEST_JWT_SECRET
+@pytest.mark.usefixtures("clean_environment")
+def test_the_dev_secret_is_accepted_only_in_dev() -> None:
+    # With RS256 configured, prod may start, but the well-known dev secret never verifies HS256.
+    assert Settings(env="prod", jwt_public_key=_public_pem()).effective_jwt_secret is None
     assert Settings(env="dev").effective_jwt_secret == DEV_JWT_SECRET
 
 

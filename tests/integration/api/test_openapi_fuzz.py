@@ -28,7 +28,7 @@ from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenan
 from moderation.main import create_app
 from moderation.ml.engine import Engine
 
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 25
 
 
 class _LateBoundApp:
