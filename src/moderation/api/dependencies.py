@@ -97,17 +97,19 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 async def get_principal(
     request: Request,
     resources: ResourcesDep,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The authenticated caller; also enforces the per-credential rate limit."""
+    """The authenticated caller; also enforces the per-credential rate limit.
+
+    Needs no request session: verified credentials are cached, and a miss opens its own short
+    read session, so the hot scoring path touches no database at all."""
     token = credentials.credentials if credentials is not None else None
     if token is None and request.url.path.startswith("/v1alpha1/"):
         # Perspective clients send their key as ?key=…; accepted on that API only.
         token = request.query_params.get("key")
     if not token:
         raise UnauthorizedError("missing bearer credential")
-    principal = await _authenticate(resources, session, token)
+    principal = await _authenticate(resources, token)
     request.state.tenant_id = str(principal.tenant_id)
     structlog.contextvars.bind_contextvars(tenant_id=str(principal.tenant_id))
     decision = await resources.rate_limiter.hit(
@@ -153,13 +155,15 @@ async def get_policy_service(session: SessionDep) -> PolicyService:
 PolicyServiceDep = Annotated[PolicyService, Depends(get_policy_service)]
 
 
-async def get_tenant_policy(principal: PrincipalDep, policies: PolicyServiceDep) -> TenantPolicy:
+async def get_tenant_policy(principal: PrincipalDep, resources: ResourcesDep) -> TenantPolicy:
     """The tenant's policy in force (cached per process for `POLICY_CACHE_SECONDS`)."""
     now = time.monotonic()
     cached = _policy_cache.get(principal.tenant_id)
     if cached is not None and cached[1] > now:
         return cached[0]
-    current = await policies.current(principal.tenant_id)
+    async with resources.database.sessions() as session:
+        policies = PolicyService(SqlPolicyRepository(session), SqlEventRepository(session))
+        current = await policies.current(principal.tenant_id)
     if len(_policy_cache) >= _AUTH_CACHE_LIMIT:
         _policy_cache.clear()
     _policy_cache[principal.tenant_id] = (current, now + POLICY_CACHE_SECONDS)
@@ -207,16 +211,17 @@ _auth_cache: dict[str, tuple[Principal, float]] = {}
 _policy_cache: dict[UUID, tuple[TenantPolicy, float]] = {}
 
 
-async def _authenticate(resources: AppResources, session: AsyncSession, token: str) -> Principal:
+async def _authenticate(resources: AppResources, token: str) -> Principal:
     cache_key = hashlib.sha256(token.encode()).hexdigest()
     cached = _auth_cache.get(cache_key)
     now = time.monotonic()
     if cached is not None and cached[1] > now:
         return cached[0]
-    service = AuthenticationService(
-        SqlApiKeyRepository(session), SqlTenantRepository(session), resources.jwt
-    )
-    principal = await service.authenticate(token)
+    async with resources.database.sessions() as session:
+        service = AuthenticationService(
+            SqlApiKeyRepository(session), SqlTenantRepository(session), resources.jwt
+        )
+        principal = await service.authenticate(token)
     if len(_auth_cache) >= _AUTH_CACHE_LIMIT:
         _auth_cache.clear()
     _auth_cache[cache_key] = (principal, now + AUTH_CACHE_SECONDS)

@@ -30,8 +30,7 @@ async def metrics(
     token = resources.settings.metrics_token
     presented = credentials.credentials if credentials else ""
     if token is None or not hmac.compare_digest(presented, token.get_secret_value()):
-        async with resources.database.sessions() as session:
-            await get_principal(request, resources, session, credentials)
+        await get_principal(request, resources, credentials)
     if resources.scorer is not None:
         resources.metrics.set_scoring_backlog(resources.scorer.queued_texts)
     body, content_type = resources.metrics.render()
