@@ -65,6 +65,40 @@ class Settings(BaseSettings):
         default=1.0, gt=0.0, description="Retry delay base: this * 2**attempts s, at most 300."
     )
 
+    # Events: the outbox relay and the broker it publishes to.
+    events_url: str | None = Field(
+        default=None,
+        description="nats://host:4222 to publish events to NATS JetStream; no broker when unset.",
+    )
+    events_stream: str = Field(
+        default="MODERATION_EVENTS",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="JetStream stream the events are stored in (created or updated on connect).",
+    )
+    events_subject_prefix: str = Field(
+        default="moderation.events",
+        pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$",
+        description="Subjects are <prefix>.<tenant_id>.<EventType>.",
+    )
+    events_publish_timeout_seconds: float = Field(
+        default=2.0, gt=0.0, description="How long to wait for the broker's ack of one event."
+    )
+    events_duplicate_window_seconds: float = Field(
+        default=120.0,
+        ge=120.0,
+        description="JetStream drops a re-published event id seen within this window.",
+    )
+    relay_enabled: bool = Field(
+        default=True, description="Relay outbox events to the sinks (when there is at least one)."
+    )
+    relay_batch_size: int = Field(default=100, ge=1, le=10_000)
+    relay_poll_seconds: float = Field(
+        default=1.0, gt=0.0, description="How often the relay looks when nobody wakes it."
+    )
+    relay_max_backoff_seconds: float = Field(
+        default=30.0, gt=0.0, description="Longest pause between retries while a sink fails."
+    )
+
     @model_validator(mode="after")
     def _safe_outside_dev(self) -> "Settings":
         secret = self.jwt_secret.get_secret_value()

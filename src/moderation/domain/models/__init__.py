@@ -8,16 +8,26 @@ from moderation.domain.models.content_page import ContentPage
 from moderation.domain.models.content_stats import ContentStats
 from moderation.domain.models.decision import Decision
 from moderation.domain.models.domain_event import DomainEvent
+from moderation.domain.models.failed_task import FailedTask
 from moderation.domain.models.human_decision import HumanDecision
 from moderation.domain.models.idempotency_record import IdempotencyRecord
+from moderation.domain.models.job import Job
+from moderation.domain.models.job_kind import JobKind
+from moderation.domain.models.job_status import JobStatus
 from moderation.domain.models.moderation_reason import ModerationReason
 from moderation.domain.models.moderation_result import ModerationResult
 from moderation.domain.models.new_content import NewContent
 from moderation.domain.models.principal import Principal
 from moderation.domain.models.scope import Scope
 from moderation.domain.models.span import Span
+from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
 from moderation.domain.models.term_rule import TermRule
+from moderation.domain.models.webhook_delivery import WebhookDelivery
+from moderation.domain.models.webhook_delivery_page import WebhookDeliveryPage
+from moderation.domain.models.webhook_delivery_status import WebhookDeliveryStatus
+from moderation.domain.models.webhook_endpoint import WebhookEndpoint
+from moderation.domain.models.webhook_event_type import WebhookEventType
 
 __all__ = [
     "ApiKey",
@@ -30,8 +40,12 @@ __all__ = [
     "Decision",
     "DecisionSource",
     "DomainEvent",
+    "FailedTask",
     "HumanDecision",
     "IdempotencyRecord",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "ModerationReason",
     "ModerationResult",
     "ModerationStatus",
@@ -39,6 +53,12 @@ __all__ = [
     "Principal",
     "Scope",
     "Span",
+    "TaskName",
     "Tenant",
     "TermRule",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEventType",
 ]

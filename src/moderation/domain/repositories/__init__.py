@@ -7,6 +7,8 @@ from moderation.domain.repositories.event_repository import EventRepository
 from moderation.domain.repositories.idempotency_repository import IdempotencyRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
+from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
+from moderation.domain.repositories.webhook_endpoint_repository import WebhookEndpointRepository
 
 __all__ = [
     "ApiKeyRepository",
@@ -16,4 +18,6 @@ __all__ = [
     "IdempotencyRepository",
     "PolicyRepository",
     "TenantRepository",
+    "WebhookDeliveryRepository",
+    "WebhookEndpointRepository",
 ]

@@ -10,6 +10,7 @@ from moderation.domain.services.content_service import ContentService
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
+from moderation.domain.services.webhook_service import WebhookService
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -21,4 +22,5 @@ __all__ = [
     "PolicyService",
     "TenantService",
     "TextScorer",
+    "WebhookService",
 ]

@@ -6,14 +6,24 @@ from moderation.infrastructure.repositories.sql_content_repository import (
     PENDING_WORK_FLAG,
     SqlContentRepository,
 )
-from moderation.infrastructure.repositories.sql_event_repository import SqlEventRepository
+from moderation.infrastructure.repositories.sql_event_repository import (
+    OUTBOX_EVENTS_FLAG,
+    SqlEventRepository,
+)
 from moderation.infrastructure.repositories.sql_idempotency_repository import (
     SqlIdempotencyRepository,
 )
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
+from moderation.infrastructure.repositories.sql_webhook_delivery_repository import (
+    SqlWebhookDeliveryRepository,
+)
+from moderation.infrastructure.repositories.sql_webhook_endpoint_repository import (
+    SqlWebhookEndpointRepository,
+)
 
 __all__ = [
+    "OUTBOX_EVENTS_FLAG",
     "PENDING_WORK_FLAG",
     "SqlApiKeyRepository",
     "SqlAuditRepository",
@@ -22,4 +32,6 @@ __all__ = [
     "SqlIdempotencyRepository",
     "SqlPolicyRepository",
     "SqlTenantRepository",
+    "SqlWebhookDeliveryRepository",
+    "SqlWebhookEndpointRepository",
 ]

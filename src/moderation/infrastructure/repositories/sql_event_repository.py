@@ -1,34 +1,79 @@
-from sqlalchemy import select
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import DomainEvent
 from moderation.infrastructure.database.tables import OutboxRow
 
+# Set on the session when an event was written: after commit, whoever owns the session wakes the
+# outbox relay, so events leave at once instead of at the relay's next poll.
+OUTBOX_EVENTS_FLAG = "moderation.outbox_events"
+
 
 class SqlEventRepository:
+    """The outbox table: events stored with the change that caused them, relayed later."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, event: DomainEvent) -> None:
         self._session.add(OutboxRow(**event.model_dump(mode="python")))
         await self._session.flush()
+        self._session.info[OUTBOX_EVENTS_FLAG] = True
 
     async def list_unpublished(self, limit: int) -> list[DomainEvent]:
+        rows = await self._session.scalars(_unpublished(limit))
+        return [_event(row) for row in rows]
+
+    async def claim_unpublished(self, limit: int) -> list[DomainEvent]:
+        """The oldest unpublished events, locked until this transaction ends.
+
+        PostgreSQL skips rows another relay holds; SQLite ignores the lock clause (its writers
+        take turns on `Database.writing()` instead).
+        """
         rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.published_at.is_(None))
-            .order_by(OutboxRow.occurred_at)
-            .limit(limit)
+            _unpublished(limit).with_for_update(skip_locked=True)
         )
-        return [
-            DomainEvent(
-                event_id=row.event_id,
-                event_type=row.event_type,
-                tenant_id=row.tenant_id,
-                aggregate_id=row.aggregate_id,
-                occurred_at=row.occurred_at,
-                version=row.version,
-                payload=row.payload,
-            )
-            for row in rows
-        ]
+        return [_event(row) for row in rows]
+
+    async def has_unpublished(self) -> bool:
+        found = await self._session.scalar(
+            select(OutboxRow.event_id).where(OutboxRow.published_at.is_(None)).limit(1)
+        )
+        return found is not None
+
+    async def unpublished_count(self) -> int:
+        count = await self._session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.published_at.is_(None))
+        )
+        return int(count or 0)
+
+    async def mark_published(self, event_ids: Sequence[UUID], at: datetime) -> None:
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.event_id.in_(event_ids)).values(published_at=at)
+        )
+
+
+def _unpublished(limit: int) -> Select[OutboxRow]:
+    # occurred_at orders one aggregate's events; event_id only breaks ties deterministically.
+    return (
+        select(OutboxRow)
+        .where(OutboxRow.published_at.is_(None))
+        .order_by(OutboxRow.occurred_at, OutboxRow.event_id)
+        .limit(limit)
+    )
+
+
+def _event(row: OutboxRow) -> DomainEvent:
+    return DomainEvent(
+        event_id=row.event_id,
+        event_type=row.event_type,
+        tenant_id=row.tenant_id,
+        aggregate_id=row.aggregate_id,
+        occurred_at=row.occurred_at,
+        version=row.version,
+        payload=row.payload,
+    )

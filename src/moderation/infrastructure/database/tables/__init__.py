@@ -4,18 +4,26 @@ from moderation.infrastructure.database.tables.api_key_row import ApiKeyRow
 from moderation.infrastructure.database.tables.audit_row import AuditRow
 from moderation.infrastructure.database.tables.content_row import ContentRow
 from moderation.infrastructure.database.tables.content_tag_row import ContentTagRow
+from moderation.infrastructure.database.tables.failed_task_row import FailedTaskRow
 from moderation.infrastructure.database.tables.idempotency_row import IdempotencyRow
+from moderation.infrastructure.database.tables.job_row import JobRow
 from moderation.infrastructure.database.tables.outbox_row import OutboxRow
 from moderation.infrastructure.database.tables.policy_row import PolicyRow
 from moderation.infrastructure.database.tables.tenant_row import TenantRow
+from moderation.infrastructure.database.tables.webhook_delivery_row import WebhookDeliveryRow
+from moderation.infrastructure.database.tables.webhook_endpoint_row import WebhookEndpointRow
 
 __all__ = [
     "ApiKeyRow",
     "AuditRow",
     "ContentRow",
     "ContentTagRow",
+    "FailedTaskRow",
     "IdempotencyRow",
+    "JobRow",
     "OutboxRow",
     "PolicyRow",
     "TenantRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
 ]

@@ -1,0 +1,47 @@
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from moderation.domain.models import (
+    WebhookDelivery,
+    WebhookDeliveryPage,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
+
+
+class WebhookDeliveryRepository(Protocol):
+    """The delivery log: one row per (endpoint, event), doubling as the delivery queue."""
+
+    async def add_missing(self, deliveries: list[WebhookDelivery]) -> int:
+        """Insert the deliveries whose (endpoint, event) pair is new; returns how many were."""
+        ...
+
+    async def page_for_endpoint(
+        self,
+        endpoint_id: UUID,
+        *,
+        status: WebhookDeliveryStatus | None,
+        page: int,
+        size: int,
+    ) -> WebhookDeliveryPage: ...
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime
+    ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
+        """Lease up to `limit` due deliveries of active endpoints until `lease_until`."""
+        ...
+
+    async def record_attempt(
+        self,
+        delivery_id: UUID,
+        *,
+        status: WebhookDeliveryStatus,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        status_code: int | None,
+        error: str | None,
+        delivered_at: datetime | None,
+    ) -> None: ...
+
+    async def get(self, delivery_id: UUID) -> WebhookDelivery | None: ...

@@ -1,0 +1,147 @@
+import secrets
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from moderation.core.exceptions import ConflictError, InvalidRequestError, NotFoundError
+from moderation.domain.models import (
+    WebhookDeliveryPage,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEventType,
+)
+from moderation.domain.repositories import WebhookDeliveryRepository, WebhookEndpointRepository
+
+SECRET_PREFIX = "whsec_"
+# Every event fans out to each subscribed endpoint in the relay's transaction: a bound keeps
+# one tenant from making every relayed event expensive.
+MAX_ENDPOINTS_PER_TENANT = 20
+MIN_SECRET_LENGTH = 16
+MAX_SECRET_LENGTH = 200
+MAX_URL_LENGTH = 2048
+
+
+class WebhookService:
+    """A tenant's webhook endpoints and their delivery logs."""
+
+    def __init__(
+        self, endpoints: WebhookEndpointRepository, deliveries: WebhookDeliveryRepository
+    ) -> None:
+        self._endpoints = endpoints
+        self._deliveries = deliveries
+
+    async def register(
+        self,
+        tenant_id: UUID,
+        url: str,
+        *,
+        event_types: list[str] | None = None,
+        description: str = "",
+        secret: str | None = None,
+    ) -> tuple[WebhookEndpoint, str | None]:
+        """Add an endpoint. Returns it and, when the secret was generated here, that secret:
+        the only time it is shown (it is needed to verify signatures)."""
+        if await self._endpoints.count_for_tenant(tenant_id) >= MAX_ENDPOINTS_PER_TENANT:
+            raise ConflictError(f"a tenant has at most {MAX_ENDPOINTS_PER_TENANT} webhooks")
+        generated = None
+        if secret is None:
+            generated = secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        elif not MIN_SECRET_LENGTH <= len(secret) <= MAX_SECRET_LENGTH:
+            raise InvalidRequestError(
+                f"a webhook secret is {MIN_SECRET_LENGTH} to {MAX_SECRET_LENGTH} characters"
+            )
+        endpoint = WebhookEndpoint(
+            id=uuid.uuid4(),
+            tenant_id=tenant_id,
+            url=_checked_url(url),
+            secret=secret,
+            event_types=_checked_event_types(event_types or []),
+            active=True,
+            description=description,
+            created_at=datetime.now(UTC),
+        )
+        await self._endpoints.add(endpoint)
+        return endpoint, generated
+
+    async def list_endpoints(self, tenant_id: UUID) -> list[WebhookEndpoint]:
+        return await self._endpoints.list_for_tenant(tenant_id)
+
+    async def get(self, tenant_id: UUID, endpoint_id: UUID) -> WebhookEndpoint:
+        endpoint = await self._endpoints.get(tenant_id, endpoint_id)
+        if endpoint is None:
+            raise NotFoundError("webhook not found")
+        return endpoint
+
+    async def update(
+        self,
+        tenant_id: UUID,
+        endpoint_id: UUID,
+        *,
+        url: str | None = None,
+        event_types: list[str] | None = None,
+        active: bool | None = None,
+        description: str | None = None,
+    ) -> WebhookEndpoint:
+        """Change the given fields. A disabled endpoint keeps its pending deliveries; they go
+        out when it is enabled again (or die when their retry window ends)."""
+        endpoint = await self.get(tenant_id, endpoint_id)
+        changes: dict[str, object] = {}
+        if url is not None:
+            changes["url"] = _checked_url(url)
+        if event_types is not None:
+            changes["event_types"] = _checked_event_types(event_types)
+        if active is not None:
+            changes["active"] = active
+        if description is not None:
+            changes["description"] = description
+        updated = endpoint.model_copy(update=changes)
+        await self._endpoints.update(updated)
+        return updated
+
+    async def delete(self, tenant_id: UUID, endpoint_id: UUID) -> WebhookEndpoint:
+        """Remove the endpoint and its delivery log; nothing more is sent to it."""
+        endpoint = await self.get(tenant_id, endpoint_id)
+        await self._endpoints.delete(tenant_id, endpoint_id)
+        return endpoint
+
+    async def deliveries(
+        self,
+        tenant_id: UUID,
+        endpoint_id: UUID,
+        *,
+        status: WebhookDeliveryStatus | None = None,
+        page: int = 1,
+        size: int = 20,
+    ) -> WebhookDeliveryPage:
+        """The endpoint's delivery log, newest first."""
+        await self.get(tenant_id, endpoint_id)
+        return await self._deliveries.page_for_endpoint(
+            endpoint_id, status=status, page=page, size=size
+        )
+
+
+def _checked_url(url: str) -> str:
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidRequestError(f"a webhook URL is at most {MAX_URL_LENGTH} characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:
+        raise InvalidRequestError(f"invalid webhook URL: {error}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise InvalidRequestError("a webhook URL is an absolute http:// or https:// URL")
+    if parts.fragment:
+        raise InvalidRequestError("a webhook URL has no #fragment")
+    return url
+
+
+def _checked_event_types(event_types: list[str]) -> tuple[str, ...]:
+    known = {str(kind) for kind in WebhookEventType}
+    unknown = sorted(set(event_types) - known)
+    if unknown:
+        raise InvalidRequestError(
+            f"unknown event types {unknown}; known: {sorted(known)}",
+        )
+    # Duplicates dropped, order kept: the list is shown back to the tenant as given.
+    return tuple(dict.fromkeys(event_types))

@@ -1,0 +1,182 @@
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
+
+import structlog
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moderation.domain.services.event_sink import EventSink
+from moderation.infrastructure.database import Database
+from moderation.infrastructure.repositories import SqlEventRepository
+
+log = structlog.get_logger(__name__)
+
+# Any constant works, as long as every relay sharing a database uses the same one.
+_RELAY_LOCK_KEY = 0x4D4F445F4F555458  # "MOD_OUTX"
+# How long `stop` waits for the batch in flight before cancelling it.
+_STOP_GRACE_SECONDS = 5.0
+# When another replica's relay holds the turn, look again this soon: its batch may have
+# started before our events were committed, and it would only find them at its next poll.
+_CONTENDED_RETRY_SECONDS = 0.05
+
+
+@runtime_checkable
+class _Preparable(Protocol):
+    """A sink that can get ready (connect) before the relay opens its transaction."""
+
+    async def prepare(self) -> None: ...
+
+
+@runtime_checkable
+class _Closable(Protocol):
+    async def close(self) -> None: ...
+
+
+class OutboxRelay:
+    """Moves committed outbox events to the event sinks (broker, webhooks), at least once.
+
+    A batch is claimed, handed to every sink, and marked published in ONE transaction: if a
+    sink fails, the transaction rolls back and the batch is retried after a backoff; if the
+    process dies after a sink published but before the commit, the batch is published again
+    after restart, which is why sinks deduplicate by `event_id`.
+
+    Order: events are relayed oldest first, and only one relay works at a time per database
+    (a transaction-scoped advisory lock on PostgreSQL; the process's write lock on SQLite), so
+    the events of one aggregate reach each sink in the order they occurred even with several
+    API replicas each running a relay.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        sinks: Sequence[EventSink],
+        *,
+        batch_size: int = 100,
+        poll_seconds: float = 1.0,
+        base_backoff_seconds: float = 0.5,
+        max_backoff_seconds: float = 30.0,
+        batch_timeout_seconds: float = 60.0,
+        on_failure: Callable[[], None] | None = None,
+    ) -> None:
+        self._database = database
+        self.sinks: tuple[EventSink, ...] = tuple(sinks)
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._base_backoff = base_backoff_seconds
+        self._max_backoff = max_backoff_seconds
+        self._batch_timeout = batch_timeout_seconds
+        self._on_failure = on_failure
+        self._wake = asyncio.Event()
+        self._stopped = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._contended = False
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopped.clear()
+            self._task = asyncio.create_task(self._loop(), name="outbox-relay")
+
+    def wake(self) -> None:
+        """Events were committed: relay them now rather than at the next poll."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop the loop (letting a batch in flight finish) and close the sinks."""
+        if self._task is not None:
+            # Cancelling a batch inside its transaction would strand the database connection.
+            self._stopped.set()
+            self._wake.set()
+            await asyncio.wait({self._task}, timeout=_STOP_GRACE_SECONDS)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        for sink in self.sinks:
+            if isinstance(sink, _Closable):
+                try:
+                    await sink.close()
+                except Exception:
+                    log.exception("relay.sink_close_failed", sink=type(sink).__name__)
+
+    async def run_once(self, limit: int | None = None) -> int:
+        """Relay one batch; returns how many events were published. A sink error propagates
+        after the batch was rolled back (it stays unpublished)."""
+        limit = limit or self._batch_size
+        # A read without the write lock first: an idle relay must not make SQLite writers wait.
+        async with self._database.sessions() as session:
+            if not await SqlEventRepository(session).has_unpublished():
+                return 0
+        # Connecting happens before the transaction, for the same reason.
+        for sink in self.sinks:
+            if isinstance(sink, _Preparable):
+                await sink.prepare()
+        async with self._database.transaction() as session:
+            self._contended = not await self._take_turn(session)
+            if self._contended:
+                return 0
+            events = SqlEventRepository(session)
+            batch = await events.claim_unpublished(limit)
+            if not batch:
+                return 0
+            async with asyncio.timeout(self._batch_timeout):
+                for sink in self.sinks:
+                    await sink.publish(session, batch)
+            await events.mark_published([event.event_id for event in batch], datetime.now(UTC))
+        log.debug("relay.published", events=len(batch))
+        return len(batch)
+
+    async def unpublished_count(self) -> int:
+        """Events committed but not yet relayed (the outbox backlog)."""
+        async with self._database.sessions() as session:
+            return await SqlEventRepository(session).unpublished_count()
+
+    async def _take_turn(self, session: AsyncSession) -> bool:
+        if self._database.is_sqlite:
+            return True
+        taken = await session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _RELAY_LOCK_KEY}
+        )
+        return bool(taken)
+
+    async def _loop(self) -> None:
+        failures = 0
+        while not self._stopped.is_set():
+            # Cleared before the batch, so a wake() that arrives during it is not lost.
+            self._wake.clear()
+            try:
+                published = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                failures += 1
+                delay = self._backoff(failures)
+                # The traceback once per outage; afterwards one line per retry.
+                log.warning(
+                    "relay.batch_failed",
+                    error=repr(error),
+                    failures=failures,
+                    retry_in_seconds=round(delay, 2),
+                    exc_info=failures == 1,
+                )
+                if self._on_failure is not None:
+                    self._on_failure()
+                # Wakes are ignored while backing off: every request would otherwise retry a
+                # broker that is down. Only stop() cuts the pause short.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopped.wait(), delay)
+                continue
+            if failures:
+                log.info("relay.recovered", failures=failures)
+                failures = 0
+            if published < self._batch_size:
+                pause = _CONTENDED_RETRY_SECONDS if self._contended else self._poll_seconds
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), pause)
+
+    def _backoff(self, failures: int) -> float:
+        delay = min(self._max_backoff, self._base_backoff * 2.0 ** min(failures - 1, 16))
+        return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security

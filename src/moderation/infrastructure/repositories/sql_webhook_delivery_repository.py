@@ -1,0 +1,161 @@
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moderation.domain.models import (
+    WebhookDelivery,
+    WebhookDeliveryPage,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
+from moderation.infrastructure.database.tables import WebhookDeliveryRow, WebhookEndpointRow
+from moderation.infrastructure.repositories.sql_webhook_endpoint_repository import (
+    to_domain as endpoint_to_domain,
+)
+
+_RETRYABLE = (str(WebhookDeliveryStatus.PENDING), str(WebhookDeliveryStatus.FAILED))
+# Rows per INSERT: keeps each statement well under PostgreSQL's 32767 bind parameters.
+_INSERT_CHUNK = 500
+
+
+class SqlWebhookDeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_missing(self, deliveries: list[WebhookDelivery]) -> int:
+        # ON CONFLICT DO NOTHING rather than check-then-insert: two relays racing on the same
+        # event cannot both insert, and neither fails (which would roll back its whole batch).
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        inserted = 0
+        for start in range(0, len(deliveries), _INSERT_CHUNK):
+            chunk = deliveries[start : start + _INSERT_CHUNK]
+            statement = (
+                insert(WebhookDeliveryRow)
+                .values([_values(delivery) for delivery in chunk])
+                .on_conflict_do_nothing(index_elements=["endpoint_id", "event_id"])
+            )
+            result = await self._session.execute(statement)
+            inserted += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        return inserted
+
+    async def page_for_endpoint(
+        self,
+        endpoint_id: UUID,
+        *,
+        status: WebhookDeliveryStatus | None,
+        page: int,
+        size: int,
+    ) -> WebhookDeliveryPage:
+        conditions: list[Any] = [WebhookDeliveryRow.endpoint_id == endpoint_id]
+        if status is not None:
+            conditions.append(WebhookDeliveryRow.status == str(status))
+        total = await self._session.scalar(
+            select(func.count()).select_from(WebhookDeliveryRow).where(*conditions)
+        )
+        rows = await self._session.scalars(
+            select(WebhookDeliveryRow)
+            .where(*conditions)
+            .order_by(WebhookDeliveryRow.created_at.desc(), WebhookDeliveryRow.id)
+            .offset((page - 1) * size)
+            .limit(size)
+        )
+        return WebhookDeliveryPage(
+            items=[_to_domain(row) for row in rows], total=total or 0, page=page, size=size
+        )
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime
+    ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
+        # SKIP LOCKED (of the delivery rows only) lets several deliverers claim disjoint batches
+        # on PostgreSQL; SQLite has a single writer and ignores it. A claim moves the due time to
+        # the end of the lease, so a deliverer that dies mid-request leaves it to be retried.
+        result = await self._session.execute(
+            select(WebhookDeliveryRow, WebhookEndpointRow)
+            .join(WebhookEndpointRow, WebhookEndpointRow.id == WebhookDeliveryRow.endpoint_id)
+            .where(
+                WebhookDeliveryRow.status.in_(_RETRYABLE),
+                WebhookDeliveryRow.next_attempt_at <= now,
+                WebhookEndpointRow.active.is_(True),
+            )
+            .order_by(WebhookDeliveryRow.next_attempt_at, WebhookDeliveryRow.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=WebhookDeliveryRow)
+        )
+        claimed: list[tuple[WebhookDelivery, WebhookEndpoint]] = []
+        for delivery_row, endpoint_row in result.tuples():
+            delivery_row.next_attempt_at = lease_until
+            claimed.append((_to_domain(delivery_row), endpoint_to_domain(endpoint_row)))
+        await self._session.flush()
+        return claimed
+
+    async def record_attempt(
+        self,
+        delivery_id: UUID,
+        *,
+        status: WebhookDeliveryStatus,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        status_code: int | None,
+        error: str | None,
+        delivered_at: datetime | None,
+    ) -> None:
+        # Only a delivery still owed an attempt is updated: a late result can never turn a
+        # delivered one back into a failure.
+        await self._session.execute(
+            update(WebhookDeliveryRow)
+            .where(WebhookDeliveryRow.id == delivery_id, WebhookDeliveryRow.status.in_(_RETRYABLE))
+            .values(
+                status=str(status),
+                attempts=attempts,
+                next_attempt_at=next_attempt_at,
+                last_status_code=status_code,
+                last_error=error[:2000] if error is not None else None,
+                delivered_at=delivered_at,
+            )
+        )
+
+    async def get(self, delivery_id: UUID) -> WebhookDelivery | None:
+        row = await self._session.get(WebhookDeliveryRow, delivery_id)
+        return _to_domain(row) if row is not None else None
+
+
+def _values(delivery: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "endpoint_id": delivery.endpoint_id,
+        "tenant_id": delivery.tenant_id,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "payload": delivery.payload,
+        "status": str(delivery.status),
+        "attempts": delivery.attempts,
+        "next_attempt_at": delivery.next_attempt_at,
+        "last_status_code": delivery.last_status_code,
+        "last_error": delivery.last_error,
+        "created_at": delivery.created_at,
+        "delivered_at": delivery.delivered_at,
+    }
+
+
+def _to_domain(row: WebhookDeliveryRow) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=row.id,
+        endpoint_id=row.endpoint_id,
+        tenant_id=row.tenant_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        payload=row.payload,
+        status=WebhookDeliveryStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        delivered_at=row.delivered_at,
+    )
+

@@ -1,0 +1,77 @@
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moderation.domain.models import (
+    DomainEvent,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
+from moderation.infrastructure.repositories import (
+    SqlWebhookDeliveryRepository,
+    SqlWebhookEndpointRepository,
+)
+
+
+class WebhookEventSink:
+    """Turns relayed events into pending deliveries, one per subscribed endpoint of the tenant.
+
+    Runs inside the outbox relay's transaction, so deliveries exist exactly when the relay's batch
+    commits. Relaying an event again adds nothing: a delivery is unique per (endpoint, event).
+    The HTTP requests themselves are the `WebhookDeliverer`'s job.
+    """
+
+    def __init__(self, *, on_committed: Callable[[], None] | None = None) -> None:
+        # Called after the relay's transaction commits with new deliveries in it (typically the
+        # delivery worker's wake()), so they go out now rather than at its next poll.
+        self._on_committed = on_committed
+
+    async def publish(self, session: AsyncSession, events: list[DomainEvent]) -> None:
+        if not events:
+            return
+        endpoints = await SqlWebhookEndpointRepository(session).active_for_tenants(
+            {event.tenant_id for event in events}
+        )
+        by_tenant: dict[UUID, list[WebhookEndpoint]] = defaultdict(list)
+        for endpoint in endpoints:
+            by_tenant[endpoint.tenant_id].append(endpoint)
+        now = datetime.now(UTC)
+        deliveries = [
+            _delivery(endpoint, event, now)
+            for event in events
+            for endpoint in by_tenant.get(event.tenant_id, [])
+            if endpoint.accepts(event.event_type)
+        ]
+        if not deliveries:
+            return
+        inserted = await SqlWebhookDeliveryRepository(session).add_missing(deliveries)
+        if inserted and self._on_committed is not None:
+            callback = self._on_committed
+
+            def wake(_session: Any) -> None:
+                callback()
+
+            sa_event.listen(session.sync_session, "after_commit", wake, once=True)
+
+
+def _delivery(endpoint: WebhookEndpoint, event: DomainEvent, now: datetime) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=uuid.uuid4(),
+        endpoint_id=endpoint.id,
+        tenant_id=event.tenant_id,
+        event_id=event.event_id,
+        event_type=event.event_type,
+        # The body sent is the event as a whole, the same document the broker topic carries.
+        payload=event.model_dump(mode="json"),
+        status=WebhookDeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
