@@ -12,7 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-HEAD_REVISION = "0001"
+from moderation.infrastructure.database import Migrator
+
+# Whatever the newest migration is: the CLI must reach it.
+HEAD_REVISION = Migrator("sqlite+aiosqlite://").head()
 
 
 def _command() -> list[str]:
