@@ -5,12 +5,18 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
 from moderation.api.problem_details import problem_response
-from moderation.core.exceptions import InvalidRequestError, ModerationError
+from moderation.core.exceptions import (
+    InvalidRequestError,
+    ModerationError,
+    ServiceUnavailableError,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -72,6 +78,20 @@ def _allowed_methods(request: Request) -> str:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
+async def _database_unavailable(request: Request, error: Exception) -> Response:
+    # Connection-level failures (database down, restarting, pool exhausted) are transient:
+    # the client should retry, and nothing of the request was committed.
+    log.warning("database.unavailable", error=type(error).__name__, path=request.url.path)
+    return problem_response(
+        503,
+        ServiceUnavailableError.title,
+        "the database is unavailable; nothing was stored, retry shortly",
+        type_=ServiceUnavailableError.type,
+        instance=request.url.path,
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _unexpected_error(request: Request, error: Exception) -> Response:
     request_id = getattr(request.state, "request_id", None)
     log.error("request.failed", exc_info=error, path=request.url.path)
@@ -110,4 +130,6 @@ def register_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ModerationError, _moderation_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    for failure in (OperationalError, InterfaceError, OSError, PoolTimeoutError):
+        app.add_exception_handler(failure, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
