@@ -9,6 +9,7 @@ import structlog
 from moderation.core.exceptions import ServiceUnavailableError
 from moderation.domain.models import ModerationResult
 from moderation.domain.policy import ModerationPolicy
+from moderation.ml.artifacts import ModelRegistry
 from moderation.ml.engine import Engine, EngineOptions
 
 log = structlog.get_logger(__name__)
@@ -58,7 +59,15 @@ class EngineProcess:
 
     def start(self) -> None:
         """Spawn the child and wait until its model is loaded (blocking; call off the loop)."""
-        self.model_version = self._ensure_pool().submit(_model_version).result()
+        # Resolved here first: a missing bundle then reads as such, not as a dead child.
+        ModelRegistry().resolve(self._model)
+        try:
+            self.model_version = self._ensure_pool().submit(_model_version).result()
+        except BrokenProcessPool as error:
+            self.close()
+            raise RuntimeError(
+                "the engine process failed while loading the model (see its log)"
+            ) from error
 
     def score(self, texts: Sequence[str], policy: ModerationPolicy) -> list[ModerationResult]:
         """Blocking: called from the scorer's thread, which waits while the child works."""
