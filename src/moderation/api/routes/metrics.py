@@ -29,7 +29,9 @@ async def metrics(
     otherwise any valid API key or JWT."""
     token = resources.settings.metrics_token
     presented = credentials.credentials if credentials else ""
-    if token is None or not hmac.compare_digest(presented, token.get_secret_value()):
+    # An empty MODERATION_METRICS_TOKEN= must not match an absent credential.
+    expected = token.get_secret_value() if token is not None else ""
+    if not expected or not hmac.compare_digest(presented, expected):
         await get_principal(request, resources, credentials)
     if resources.scorer is not None:
         resources.metrics.set_scoring_backlog(resources.scorer.queued_texts)
