@@ -90,7 +90,7 @@ def fuzzed_app(tiny_engine: Engine, tmp_path_factory: pytest.TempPathFactory) ->
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
     Migrator(url).upgrade()
     key = asyncio.run(_create_tenant_key(url))
-    app = create_app(make_settings(url), engine=tiny_engine)
+    app = create_app(make_settings(url, webhooks_enabled=False), engine=tiny_engine)
     app.state.fuzz_key = key
     _PROXY.target = app
     # Entering a schemathesis ASGI client starts the app's lifespan on schemathesis's event
