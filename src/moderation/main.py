@@ -23,16 +23,26 @@ from moderation.api.middleware import (
     SecurityHeadersMiddleware,
 )
 from moderation.api.routes import health, metrics, perspective
-from moderation.api.routes.v1 import content, moderate, policy
+from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
 from moderation.core.logging import configure_logging
+from moderation.domain.services import JobQueue
+from moderation.domain.services.event_sink import EventSink
 from moderation.infrastructure.database import Database, Migrator
+from moderation.infrastructure.messaging import NatsEventSink, OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
-from moderation.infrastructure.ml import BatchingScorer
+from moderation.infrastructure.ml import BatchingScorer, BlockingEngine, EngineProcess
 from moderation.infrastructure.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer, WebhookEventSink
 from moderation.ml.engine import Engine, EngineOptions
-from moderation.workers import InProcessWorker
+from moderation.workers import (
+    CeleryJobQueue,
+    InProcessJobQueue,
+    InProcessWorker,
+    PendingSweeper,
+    WebhookDeliveryWorker,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -75,7 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(perspective.router)
     # The /api/v1 prefix lives on each router: the route's own path is then the full template,
     # which is what the metrics label requests with.
-    for router in (content.router, moderate.router, policy.router):
+    for router in (content.router, moderate.router, policy.router, webhooks.router, jobs.router):
         app.include_router(router)
     if settings.cors_origins:
         app.add_middleware(
@@ -87,7 +97,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         )
     # Added innermost first: the request context wraps everything, so even a 413 from the
     # body limit carries a request id, security headers, and is counted.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits={jobs.IMPORT_PATH: settings.import_max_bytes},
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics_registry)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
@@ -130,11 +144,24 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
 
 async def _load_models(resources: AppResources, engine: Engine | None) -> None:
     settings = resources.settings
+    # Webhooks need no model: they start first, so a model that fails to load stops nothing.
+    _start_webhooks(resources)
+    _start_relay(resources)
+    _start_jobs(resources)
     try:
-        if engine is None:
-            options = EngineOptions(semantic=settings.semantic)
-            engine = await asyncio.to_thread(Engine.load, settings.model, None, options)
+        serving: BlockingEngine
+        if engine is not None:
+            serving = engine
+        elif settings.engine_process:
+            process = EngineProcess(settings.model, EngineOptions(semantic=settings.semantic))
+            await asyncio.to_thread(process.start)
+            serving = process
+        else:
+            engine = await asyncio.to_thread(
+                Engine.load, settings.model, None, EngineOptions(semantic=settings.semantic)
+            )
             await asyncio.to_thread(engine.warm_up)
+            serving = engine
         # The model's objects live as long as the process: move them out of the collector's
         # reach, so full collections stop walking them (they caused 100 ms latency spikes).
         gc.collect()
@@ -143,7 +170,7 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
         # instead of every 5 ms keeps queued requests from waiting behind a whole batch.
         sys.setswitchinterval(0.001)
         scorer = BatchingScorer(
-            engine,
+            serving,
             max_batch_size=settings.batch_max_size,
             max_wait_ms=settings.batch_max_wait_ms,
             queue_limit=settings.scoring_queue_limit,
@@ -151,7 +178,8 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
         )
         scorer.start()
         resources.scorer = scorer
-        if settings.worker_enabled:
+        # With a broker, Celery workers moderate (`moderation worker`); this process only sends.
+        if settings.worker_enabled and not settings.broker_url:
             resources.worker = InProcessWorker(
                 resources.database,
                 scorer,
@@ -160,18 +188,109 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
                 lease_seconds=settings.worker_lease_seconds,
                 base_backoff_seconds=settings.worker_base_backoff_seconds,
                 metrics=resources.metrics,
+                on_events_committed=resources.relay.wake if resources.relay else None,
             )
             resources.worker.start()
         resources.ready.set()
-        log.info("service.ready", model_version=engine.model_version)
+        log.info("service.ready", model_version=serving.model_version)
     except Exception as error:
         resources.startup_error = f"{type(error).__name__}: {error}"
         log.exception("service.models_failed")
 
 
+def _start_webhooks(resources: AppResources) -> None:
+    settings = resources.settings
+    if not settings.webhooks_enabled:
+        return
+    deliverer = WebhookDeliverer(
+        resources.database,
+        schedule=RetrySchedule(
+            base_seconds=settings.webhook_retry_base_seconds,
+            max_delay_seconds=settings.webhook_retry_max_seconds,
+            window_seconds=settings.webhook_retry_window_seconds,
+        ),
+        timeout_seconds=settings.webhook_timeout_seconds,
+    )
+    resources.webhook_worker = WebhookDeliveryWorker(
+        deliverer,
+        batch_size=settings.webhook_batch_size,
+        poll_seconds=settings.webhook_poll_seconds,
+    )
+    resources.webhook_worker.start()
+
+
+def _start_relay(resources: AppResources) -> None:
+    """Relay outbox events to every sink: the broker topic (when configured) and webhooks."""
+    settings = resources.settings
+    if not settings.relay_enabled:
+        return
+    sinks: list[EventSink] = []
+    if settings.events_url:
+        sinks.append(
+            NatsEventSink(
+                settings.events_url,
+                stream=settings.events_stream,
+                subject_prefix=settings.events_subject_prefix,
+                publish_timeout_seconds=settings.events_publish_timeout_seconds,
+                duplicate_window_seconds=settings.events_duplicate_window_seconds,
+            )
+        )
+    # Deliveries are made here even where this process sends none (webhooks_enabled off):
+    # another process's delivery worker sends them.
+    webhook_worker = resources.webhook_worker
+    sinks.append(WebhookEventSink(on_committed=webhook_worker.wake if webhook_worker else None))
+    resources.relay = OutboxRelay(
+        resources.database,
+        sinks,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        max_backoff_seconds=settings.relay_max_backoff_seconds,
+    )
+    resources.relay.start()
+
+
+def _start_jobs(resources: AppResources) -> None:
+    """Background tasks (jobs, and auto-moderation with a broker): sent to Celery workers when
+    MODERATION_BROKER_URL is set, run as asyncio tasks here otherwise. Either way a sweeper
+    re-sends the tasks of work that waited too long, so a lost message loses nothing."""
+    settings = resources.settings
+    queue: JobQueue
+    if settings.broker_url:
+        from moderation.workers.celery_app import create_celery_app
+
+        queue = CeleryJobQueue(create_celery_app(settings))
+    else:
+
+        def wake_worker() -> None:
+            if resources.worker is not None:
+                resources.worker.wake()
+
+        queue = InProcessJobQueue(
+            resources.database,
+            settings,
+            lambda: resources.scorer,
+            wake=wake_worker,
+            metrics=resources.metrics,
+        )
+    resources.job_queue = queue
+    resources.sweeper = PendingSweeper(
+        resources.database, queue, settings, content=bool(settings.broker_url)
+    )
+    resources.sweeper.start()
+
+
 async def _stop(resources: AppResources) -> None:
+    # Jobs first: they use the scorer and the database, which close below.
+    if resources.sweeper is not None:
+        await resources.sweeper.stop()
+    if resources.job_queue is not None:
+        await resources.job_queue.close()
+    if resources.webhook_worker is not None:
+        await resources.webhook_worker.stop()
     if resources.worker is not None:
         await resources.worker.stop()
+    if resources.relay is not None:
+        await resources.relay.stop()
     if resources.scorer is not None:
         await resources.scorer.close()
     await resources.rate_limiter.close()

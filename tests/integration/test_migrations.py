@@ -28,6 +28,10 @@ TABLES = {
     "outbox_events",
     "tenant_policies",
     "idempotency_keys",
+    "webhook_endpoints",
+    "webhook_deliveries",
+    "jobs",
+    "failed_tasks",
 }
 AUDIT_TRIGGERS = {"audit_log_no_update"}
 

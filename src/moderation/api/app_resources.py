@@ -5,11 +5,13 @@ from redis.asyncio import Redis
 
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
+from moderation.domain.services import JobQueue
 from moderation.infrastructure.database import Database
+from moderation.infrastructure.messaging import OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.infrastructure.ml import BatchingScorer
 from moderation.infrastructure.rate_limit import RateLimiter
-from moderation.workers import InProcessWorker
+from moderation.workers import InProcessWorker, PendingSweeper, WebhookDeliveryWorker
 
 
 @dataclass
@@ -24,5 +26,10 @@ class AppResources:
     redis: Redis | None = None
     scorer: BatchingScorer | None = None
     worker: InProcessWorker | None = None
+    webhook_worker: WebhookDeliveryWorker | None = None
+    relay: OutboxRelay | None = None
+    # Background tasks: Celery when MODERATION_BROKER_URL is set, in-process otherwise.
+    job_queue: JobQueue | None = None
+    sweeper: PendingSweeper | None = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     startup_error: str | None = None

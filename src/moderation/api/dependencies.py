@@ -26,19 +26,29 @@ from moderation.domain.services import (
     AuthenticationService,
     AutoModerationService,
     ContentService,
+    JobService,
     PolicyService,
     TextScorer,
+    WebhookService,
 )
 from moderation.infrastructure.repositories import (
+    OUTBOX_EVENTS_FLAG,
+    PENDING_CONTENT_IDS,
     PENDING_WORK_FLAG,
+    QUEUED_JOB_IDS,
     SqlApiKeyRepository,
     SqlAuditRepository,
     SqlContentRepository,
     SqlEventRepository,
     SqlIdempotencyRepository,
+    SqlJobRepository,
     SqlPolicyRepository,
     SqlTenantRepository,
+    SqlWebhookDeliveryRepository,
+    SqlWebhookEndpointRepository,
 )
+
+_log = structlog.get_logger(__name__)
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -89,6 +99,25 @@ async def get_session(request: Request, resources: ResourcesDep) -> AsyncIterato
         # Only after commit may the worker look: before it, it would find nothing.
         if session.info.pop(PENDING_WORK_FLAG, False) and resources.worker is not None:
             resources.worker.wake()
+        if session.info.pop(OUTBOX_EVENTS_FLAG, False) and resources.relay is not None:
+            resources.relay.wake()
+        await _send_tasks(resources, session)
+
+
+async def _send_tasks(resources: AppResources, session: AsyncSession) -> None:
+    """Send the tasks for what the request committed: its pending items and its jobs."""
+    pending: list[UUID] = session.info.pop(PENDING_CONTENT_IDS, [])
+    jobs: list[UUID] = session.info.pop(QUEUED_JOB_IDS, [])
+    queue = resources.job_queue
+    if queue is None or not (pending or jobs):
+        return
+    try:
+        await queue.moderate(pending)
+        for job_id in jobs:
+            await queue.run_job(job_id)
+    except Exception:
+        # Committed work is in the database: the sweeper sends it after its grace period.
+        _log.warning("tasks.send_failed", items=len(pending), jobs=len(jobs), exc_info=True)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
@@ -205,6 +234,22 @@ async def get_auto_moderation_service(
 
 
 AutoModerationServiceDep = Annotated[AutoModerationService, Depends(get_auto_moderation_service)]
+
+
+async def get_webhook_service(session: SessionDep) -> WebhookService:
+    return WebhookService(
+        SqlWebhookEndpointRepository(session), SqlWebhookDeliveryRepository(session)
+    )
+
+
+WebhookServiceDep = Annotated[WebhookService, Depends(get_webhook_service)]
+
+
+async def get_job_service(session: SessionDep) -> JobService:
+    return JobService(SqlJobRepository(session))
+
+
+JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 
 
 _auth_cache: dict[str, tuple[Principal, float]] = {}

@@ -10,11 +10,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from moderation.cli.backfill_command import backfill
 from moderation.cli.db_commands import db_app
+from moderation.cli.job_commands import jobs_app
 from moderation.cli.key_commands import keys_app
 from moderation.cli.score_stream import InputFormat, ScoreStream
 from moderation.cli.serve_command import serve
 from moderation.cli.tenant_commands import tenants_app
+from moderation.cli.worker_command import worker
 
 app = typer.Typer(
     help="Monocto Moderation: run the service; score, train and evaluate the engine.",
@@ -25,6 +28,9 @@ app.command("serve")(serve)
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+app.command("worker")(worker)
+app.add_typer(jobs_app, name="jobs")
+app.command("backfill")(backfill)
 _err = Console(stderr=True)
 
 DEFAULT_DATA_DIR = Path("../shared/data")

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         default=None, description="Model bundle: a directory, a registered name, or the default."
     )
     semantic: Literal["auto", "always", "never"] = "auto"
+    engine_process: bool = Field(
+        default=True,
+        description="Score in a separate process, so the engine and the event loop use two "
+        "cores instead of sharing one through the GIL.",
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -63,6 +68,30 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(default=60.0, gt=0.0)
     worker_base_backoff_seconds: float = Field(
         default=1.0, gt=0.0, description="Retry delay base: this * 2**attempts s, at most 300."
+    )
+
+    webhooks_enabled: bool = Field(
+        default=True, description="Deliver webhooks from this process (a background loop)."
+    )
+    webhook_batch_size: int = Field(
+        default=100, ge=1, description="Deliveries claimed per webhook delivery cycle."
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0.0, description="How often the webhook loop looks for due deliveries."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0.0, le=60.0, description="Time limit of one webhook request."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=30.0, gt=0.0, description="First webhook retry delay; doubles per failure."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600.0, gt=0.0, description="Longest delay between two webhook attempts."
+    )
+    webhook_retry_window_seconds: float = Field(
+        default=86_400.0,
+        gt=0.0,
+        description="A delivery still failing this long after it was created is dead.",
     )
 
     # Events: the outbox relay and the broker it publishes to.
@@ -97,6 +126,49 @@ class Settings(BaseSettings):
     )
     relay_max_backoff_seconds: float = Field(
         default=30.0, gt=0.0, description="Longest pause between retries while a sink fails."
+    )
+
+    # Workers and jobs: Celery when a broker is configured, asyncio tasks in the API otherwise.
+    broker_url: str | None = Field(
+        default=None,
+        description=(
+            "redis://… or amqp://…: auto-moderation and jobs run on Celery workers "
+            "(`moderation worker`); in the API process when unset."
+        ),
+    )
+    broker_visibility_timeout_seconds: int = Field(
+        default=3600,
+        ge=10,
+        description="Redis broker: an unacknowledged task is redelivered after this long.",
+    )
+    task_max_retries: int = Field(
+        default=5, ge=0, le=50, description="Retries of a failing task before it is dead-lettered."
+    )
+    task_retry_backoff_seconds: int = Field(
+        default=2, ge=1, description="Retry delay: up to this * 2**retry s (full jitter)."
+    )
+    task_retry_backoff_max_seconds: int = Field(
+        default=300, ge=1, description="Longest delay between two retries of a task."
+    )
+    sweep_seconds: float = Field(
+        default=10.0, gt=0.0, description="How often lost tasks (pending items, jobs) are re-sent."
+    )
+    sweep_grace_seconds: float = Field(
+        default=30.0,
+        gt=0.0,
+        description="An item or job still waiting this long after its task was sent is re-sent.",
+    )
+    job_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Records a job handles per transaction."
+    )
+    job_lease_seconds: float = Field(
+        default=120.0, gt=0.0, description="A job's runner must report progress this often."
+    )
+    job_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Tasks run at once by the in-process job queue."
+    )
+    import_max_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1024, description="Largest CSV/JSONL import upload."
     )
 
     @model_validator(mode="after")

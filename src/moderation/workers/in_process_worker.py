@@ -1,7 +1,7 @@
 import asyncio
 import contextlib
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 import structlog
@@ -12,6 +12,7 @@ from moderation.domain.services import AutoModerationService, PolicyService, Tex
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.infrastructure.repositories import (
+    OUTBOX_EVENTS_FLAG,
     SqlAuditRepository,
     SqlContentRepository,
     SqlEventRepository,
@@ -45,8 +46,11 @@ class InProcessWorker:
         lease_seconds: float = 60.0,
         base_backoff_seconds: float = 1.0,
         metrics: ServiceMetrics | None = None,
+        on_events_committed: Callable[[], None] | None = None,
     ) -> None:
         self._database = database
+        # Decisions write ContentModerated events: wake the outbox relay after each commit.
+        self._on_events_committed = on_events_committed
         self._scorer = scorer
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
@@ -128,6 +132,8 @@ class InProcessWorker:
                             [str(r) for r in result.reasons],
                             _flagged_categories(result.scores),
                         )
+            if session.info.pop(OUTBOX_EVENTS_FLAG, False) and self._on_events_committed:
+                self._on_events_committed()
         except asyncio.CancelledError:
             raise
         except Exception as error:

@@ -1,5 +1,6 @@
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 
 import structlog
 
@@ -65,4 +66,12 @@ class WebhookDeliveryWorker:
                 claimed = 0
             if claimed < self._batch_size:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), self._pause())
+
+    def _pause(self) -> float:
+        # A retry this process just scheduled sooner than the next poll is not left waiting.
+        retry_at = self._deliverer.next_retry_at
+        if retry_at is None:
+            return self._poll_seconds
+        until = (retry_at - datetime.now(UTC)).total_seconds()
+        return min(self._poll_seconds, max(until, 0.0))

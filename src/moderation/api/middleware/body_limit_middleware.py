@@ -29,20 +29,24 @@ class BodyLimitMiddleware:
     cut short, since a second status line cannot be sent.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        if max_bytes < 0:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: dict[str, int] | None = None
+    ) -> None:
+        if max_bytes < 0 or any(limit < 0 for limit in (path_limits or {}).values()):
             raise ValueError("max_bytes must be >= 0")
         self.app = app
         self.max_bytes = max_bytes
+        # Exact paths with a limit of their own (uploads such as bulk imports).
+        self.path_limits = dict(path_limits or {})
 
-    def _too_large(self, scope: Scope) -> JSONResponse:
+    def _too_large(self, scope: Scope, max_bytes: int) -> JSONResponse:
         return problem_response(
             PayloadTooLargeError.status,
             PayloadTooLargeError.title,
-            f"The request body exceeds the limit of {self.max_bytes} bytes.",
+            f"The request body exceeds the limit of {max_bytes} bytes.",
             type_=PayloadTooLargeError.type,
             instance=scope.get("path"),
-            extra={"max_bytes": self.max_bytes},
+            extra={"max_bytes": max_bytes},
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -50,6 +54,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
 
+        max_bytes = self.path_limits.get(scope.get("path", ""), self.max_bytes)
         declared = _declared_lengths(scope)
         if declared:
             texts = [value.decode("latin-1").strip() for value in declared]
@@ -63,8 +68,8 @@ class BodyLimitMiddleware:
                 )
                 await bad(scope, receive, send)
                 return
-            if int(texts[0]) > self.max_bytes:
-                await self._too_large(scope)(scope, receive, send)
+            if int(texts[0]) > max_bytes:
+                await self._too_large(scope, max_bytes)(scope, receive, send)
                 return
 
         received = 0
@@ -78,12 +83,12 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     rejected = True
                     if not response_started:
                         # Answer now: frameworks often turn errors raised while reading the body
                         # into their own 400, which would otherwise hide the 413.
-                        await self._too_large(scope)(scope, receive, send)
+                        await self._too_large(scope, max_bytes)(scope, receive, send)
                     raise _BodyTooLargeError
             return message
 

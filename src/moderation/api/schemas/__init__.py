@@ -9,14 +9,24 @@ from moderation.api.schemas.content_page_response import ContentPageResponse
 from moderation.api.schemas.content_response import ContentResponse
 from moderation.api.schemas.content_stats_response import ContentStatsResponse
 from moderation.api.schemas.create_content_request import CreateContentRequest
+from moderation.api.schemas.create_webhook_request import CreateWebhookRequest
+from moderation.api.schemas.created_webhook_response import CreatedWebhookResponse
 from moderation.api.schemas.history_response import HistoryResponse
+from moderation.api.schemas.job_page_response import JobPageResponse
+from moderation.api.schemas.job_response import JobResponse
 from moderation.api.schemas.moderate_content_request import ModerateContentRequest
 from moderation.api.schemas.moderate_texts_request import ModerateTextsRequest
 from moderation.api.schemas.moderate_texts_response import ModerateTextsResponse
 from moderation.api.schemas.moderated_text import ModeratedText
 from moderation.api.schemas.moderation_response import ModerationResponse
 from moderation.api.schemas.policy_response import POLICY_EXAMPLE, PolicyResponse
+from moderation.api.schemas.rescore_request import RescoreRequest
 from moderation.api.schemas.text_item import TextItem
+from moderation.api.schemas.update_webhook_request import UpdateWebhookRequest
+from moderation.api.schemas.webhook_delivery_page_response import WebhookDeliveryPageResponse
+from moderation.api.schemas.webhook_delivery_response import WebhookDeliveryResponse
+from moderation.api.schemas.webhook_list_response import WebhookListResponse
+from moderation.api.schemas.webhook_response import WebhookResponse
 
 __all__ = [
     "POLICY_EXAMPLE",
@@ -29,12 +39,22 @@ __all__ = [
     "ContentResponse",
     "ContentStatsResponse",
     "CreateContentRequest",
+    "CreateWebhookRequest",
+    "CreatedWebhookResponse",
     "HistoryResponse",
+    "JobPageResponse",
+    "JobResponse",
     "ModerateContentRequest",
     "ModerateTextsRequest",
     "ModerateTextsResponse",
     "ModeratedText",
     "ModerationResponse",
     "PolicyResponse",
+    "RescoreRequest",
     "TextItem",
+    "UpdateWebhookRequest",
+    "WebhookDeliveryPageResponse",
+    "WebhookDeliveryResponse",
+    "WebhookListResponse",
+    "WebhookResponse",
 ]

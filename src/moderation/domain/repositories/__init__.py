@@ -4,7 +4,9 @@ from moderation.domain.repositories.api_key_repository import ApiKeyRepository
 from moderation.domain.repositories.audit_repository import AuditRepository
 from moderation.domain.repositories.content_repository import ContentRepository
 from moderation.domain.repositories.event_repository import EventRepository
+from moderation.domain.repositories.failed_task_repository import FailedTaskRepository
 from moderation.domain.repositories.idempotency_repository import IdempotencyRepository
+from moderation.domain.repositories.job_repository import JobRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
 from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
@@ -15,7 +17,9 @@ __all__ = [
     "AuditRepository",
     "ContentRepository",
     "EventRepository",
+    "FailedTaskRepository",
     "IdempotencyRepository",
+    "JobRepository",
     "PolicyRepository",
     "TenantRepository",
     "WebhookDeliveryRepository",

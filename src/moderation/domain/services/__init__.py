@@ -6,7 +6,11 @@ from moderation.domain.services.auto_moderation_service import (
     STATUS_FOR_DECISION,
     AutoModerationService,
 )
+from moderation.domain.services.content_import_service import ContentImportService
 from moderation.domain.services.content_service import ContentService
+from moderation.domain.services.dead_letter_service import DeadLetterService
+from moderation.domain.services.job_queue import JobQueue
+from moderation.domain.services.job_service import JobService
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
@@ -18,7 +22,11 @@ __all__ = [
     "STATUS_FOR_DECISION",
     "AuthenticationService",
     "AutoModerationService",
+    "ContentImportService",
     "ContentService",
+    "DeadLetterService",
+    "JobQueue",
+    "JobService",
     "PolicyService",
     "TenantService",
     "TextScorer",

@@ -13,7 +13,7 @@ from moderation.domain.models import (
 )
 from moderation.domain.repositories import WebhookDeliveryRepository, WebhookEndpointRepository
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 # Every event fans out to each subscribed endpoint in the relay's transaction: a bound keeps
 # one tenant from making every relayed event expensive.
 MAX_ENDPOINTS_PER_TENANT = 20

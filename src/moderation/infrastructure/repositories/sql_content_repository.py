@@ -16,6 +16,9 @@ from moderation.infrastructure.database.tables import ContentRow, ContentTagRow
 
 # Raised by the session dependency after commit: new pending work for the background worker.
 PENDING_WORK_FLAG = "moderation.pending_work"
+# The ids of the pending items a session added: after commit they are sent to the task queue
+# (Celery mode), where a worker on another machine cannot be woken any other way.
+PENDING_CONTENT_IDS = "moderation.pending_content_ids"
 
 
 class SqlContentRepository:
@@ -25,29 +28,7 @@ class SqlContentRepository:
         self._session = session
 
     async def add(self, item: ContentItem, *, due_at: datetime | None) -> None:
-        self._session.add(
-            ContentRow(
-                id=item.id,
-                tenant_id=item.tenant_id,
-                author_id=item.author_id,
-                title=item.title,
-                body=item.body,
-                content_type=str(item.content_type),
-                language=item.language,
-                tags=list(item.tags),
-                extra=dict(item.metadata),
-                status=str(item.moderation_status),
-                score=item.moderation_score,
-                confidence=item.moderation_confidence,
-                reasons=[str(r) for r in item.moderation_reasons],
-                moderated_by=item.moderated_by,
-                moderated_at=item.moderated_at,
-                created_at=item.created_at,
-                updated_at=item.updated_at,
-                attempts=0,
-                next_attempt_at=due_at,
-            )
-        )
+        self._session.add(_to_row(item, due_at))
         self._session.add_all(
             ContentTagRow(content_id=item.id, tag=tag, tenant_id=item.tenant_id)
             for tag in item.tags
@@ -55,6 +36,21 @@ class SqlContentRepository:
         await self._session.flush()
         if item.moderation_status == ModerationStatus.PENDING:
             self._session.info[PENDING_WORK_FLAG] = True
+            self._session.info.setdefault(PENDING_CONTENT_IDS, []).append(item.id)
+
+    async def add_many(self, items: list[ContentItem], *, due_at: datetime | None) -> None:
+        """Store pending `items` with one flush (bulk imports)."""
+        for item in items:
+            self._session.add(_to_row(item, due_at))
+            self._session.add_all(
+                ContentTagRow(content_id=item.id, tag=tag, tenant_id=item.tenant_id)
+                for tag in item.tags
+            )
+        await self._session.flush()
+        pending = [i.id for i in items if i.moderation_status == ModerationStatus.PENDING]
+        if pending:
+            self._session.info[PENDING_WORK_FLAG] = True
+            self._session.info.setdefault(PENDING_CONTENT_IDS, []).extend(pending)
 
     async def get(self, tenant_id: UUID, content_id: UUID) -> ContentItem | None:
         row = await self._session.scalar(
@@ -69,6 +65,13 @@ class SqlContentRepository:
             select(ContentRow).where(ContentRow.tenant_id == tenant_id, ContentRow.id.in_(ids))
         )
         return [_to_domain(row) for row in rows]
+
+    async def existing_ids(self, ids: list[UUID]) -> set[UUID]:
+        """Which of `ids` are stored (any tenant: ids are UUIDs). By primary key only, so the
+        planner cannot pick a tenant index and scan a tenant's whole backlog."""
+        if not ids:
+            return set()
+        return set(await self._session.scalars(select(ContentRow.id).where(ContentRow.id.in_(ids))))
 
     async def save_decision(
         self, item: ContentItem, *, only_if_status: ModerationStatus | None = None
@@ -199,11 +202,99 @@ class SqlContentRepository:
         )
         return count or 0
 
+    async def claim(self, ids: list[UUID], lease_until: datetime) -> list[ContentItem]:
+        """Lease those of `ids` still pending (whatever their due time): a task was sent for
+        them, so they are worked on now. Rows another worker holds locked are skipped."""
+        if not ids:
+            return []
+        rows = list(
+            await self._session.scalars(
+                select(ContentRow)
+                .where(ContentRow.id.in_(ids), ContentRow.status == str(ModerationStatus.PENDING))
+                .order_by(ContentRow.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.attempts += 1
+            row.next_attempt_at = lease_until
+        await self._session.flush()
+        return [_to_domain(row) for row in rows]
+
+    async def mark_overdue(self, before: datetime, limit: int, until: datetime) -> list[UUID]:
+        """Ids of pending items due before `before`, pushed to `until` so that the next sweep
+        does not pick them again while their new task waits in the queue."""
+        rows = list(
+            await self._session.scalars(
+                select(ContentRow)
+                .where(
+                    ContentRow.status == str(ModerationStatus.PENDING),
+                    ContentRow.next_attempt_at <= before,
+                )
+                .order_by(ContentRow.next_attempt_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.next_attempt_at = until
+        await self._session.flush()
+        return [row.id for row in rows]
+
+    async def page_after(
+        self,
+        tenant_id: UUID,
+        *,
+        status: ModerationStatus | None,
+        after: UUID | None,
+        limit: int,
+    ) -> list[ContentItem]:
+        """The tenant's items in id order after `after` (keyset pages for long jobs)."""
+        query = select(ContentRow).where(ContentRow.tenant_id == tenant_id)
+        if status is not None:
+            query = query.where(ContentRow.status == str(status))
+        if after is not None:
+            query = query.where(ContentRow.id > after)
+        rows = await self._session.scalars(query.order_by(ContentRow.id).limit(limit))
+        return [_to_domain(row) for row in rows]
+
+    async def count(self, tenant_id: UUID, *, status: ModerationStatus | None) -> int:
+        query = (
+            select(func.count()).select_from(ContentRow).where(ContentRow.tenant_id == tenant_id)
+        )
+        if status is not None:
+            query = query.where(ContentRow.status == str(status))
+        return await self._session.scalar(query) or 0
+
     async def attempts(self, content_id: UUID) -> int:
         count = await self._session.scalar(
             select(ContentRow.attempts).where(ContentRow.id == content_id)
         )
         return count or 0
+
+
+def _to_row(item: ContentItem, due_at: datetime | None) -> ContentRow:
+    return ContentRow(
+        id=item.id,
+        tenant_id=item.tenant_id,
+        author_id=item.author_id,
+        title=item.title,
+        body=item.body,
+        content_type=str(item.content_type),
+        language=item.language,
+        tags=list(item.tags),
+        extra=dict(item.metadata),
+        status=str(item.moderation_status),
+        score=item.moderation_score,
+        confidence=item.moderation_confidence,
+        reasons=[str(r) for r in item.moderation_reasons],
+        moderated_by=item.moderated_by,
+        moderated_at=item.moderated_at,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        attempts=0,
+        next_attempt_at=due_at,
+    )
 
 
 def _to_domain(row: ContentRow) -> ContentItem:

@@ -24,6 +24,14 @@ class SqlEventRepository:
         await self._session.flush()
         self._session.info[OUTBOX_EVENTS_FLAG] = True
 
+    async def add_many(self, events: Sequence[DomainEvent]) -> None:
+        """Store several events with one flush (bulk imports: a flush per event halved them)."""
+        if not events:
+            return
+        self._session.add_all(OutboxRow(**event.model_dump(mode="python")) for event in events)
+        await self._session.flush()
+        self._session.info[OUTBOX_EVENTS_FLAG] = True
+
     async def list_unpublished(self, limit: int) -> list[DomainEvent]:
         rows = await self._session.scalars(_unpublished(limit))
         return [_event(row) for row in rows]
@@ -34,9 +42,7 @@ class SqlEventRepository:
         PostgreSQL skips rows another relay holds; SQLite ignores the lock clause (its writers
         take turns on `Database.writing()` instead).
         """
-        rows = await self._session.scalars(
-            _unpublished(limit).with_for_update(skip_locked=True)
-        )
+        rows = await self._session.scalars(_unpublished(limit).with_for_update(skip_locked=True))
         return [_event(row) for row in rows]
 
     async def has_unpublished(self) -> bool:

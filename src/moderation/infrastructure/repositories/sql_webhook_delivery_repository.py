@@ -87,7 +87,7 @@ class SqlWebhookDeliveryRepository:
             .with_for_update(skip_locked=True, of=WebhookDeliveryRow)
         )
         claimed: list[tuple[WebhookDelivery, WebhookEndpoint]] = []
-        for delivery_row, endpoint_row in result.tuples():
+        for delivery_row, endpoint_row in result:
             delivery_row.next_attempt_at = lease_until
             claimed.append((_to_domain(delivery_row), endpoint_to_domain(endpoint_row)))
         await self._session.flush()
@@ -158,4 +158,3 @@ def _to_domain(row: WebhookDeliveryRow) -> WebhookDelivery:
         created_at=row.created_at,
         delivered_at=row.delivered_at,
     )
-

@@ -21,6 +21,8 @@ log = structlog.get_logger(__name__)
 USER_AGENT = "Monocto-Webhooks/1"
 # What is kept of a failing receiver's answer for the delivery log.
 _ERROR_BODY_BYTES = 512
+# Time kept in hand at the end of a lease to record the results (at most one timeout).
+_LEASE_MARGIN_SECONDS = 5.0
 
 
 @dataclass
@@ -37,6 +39,7 @@ class _Outcome:
     status_code: int | None
     error: str | None
     delivered_at: datetime | None = None
+    attempted: bool = True
 
 
 class WebhookDeliverer:
@@ -51,6 +54,10 @@ class WebhookDeliverer:
     per-endpoint circuit breaker stops hammering a receiver that is down: after
     `breaker_threshold` consecutive failures its deliveries are deferred, without an attempt,
     for `breaker_cooldown_seconds` (then one trial request decides).
+
+    `on_outcome` (for metrics) is called once per claimed delivery with "delivered", "failed",
+    "dead", or "deferred" (handed back without an attempt: breaker open, or lease used up).
+    One deliverer belongs to one event loop (its HTTP client does).
     """
 
     def __init__(
@@ -69,8 +76,11 @@ class WebhookDeliverer:
         self._database = database
         self.schedule = schedule or RetrySchedule()
         self._timeout = timeout_seconds
-        # The lease must outlast a request, or a slow one would be claimed again meanwhile.
-        self._lease = timedelta(seconds=max(lease_seconds, timeout_seconds * 2))
+        # The lease must outlast the requests made under it, or another deliverer would claim
+        # the same deliveries meanwhile: no request starts later than `_budget` after the claim.
+        lease_seconds = max(lease_seconds, timeout_seconds * 3)
+        self._lease = timedelta(seconds=lease_seconds)
+        self._budget = lease_seconds - timeout_seconds - min(_LEASE_MARGIN_SECONDS, timeout_seconds)
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_seconds),
@@ -82,21 +92,25 @@ class WebhookDeliverer:
         self._breaker_cooldown = timedelta(seconds=breaker_cooldown_seconds)
         self._breakers: dict[UUID, _Breaker] = {}
         self._on_outcome = on_outcome
+        self.next_retry_at: datetime | None = None
+        """The soonest retry the latest `run_once` scheduled (a poller may wake up for it)."""
 
     async def run_once(self, limit: int = 100) -> int:
         """Claim up to `limit` due deliveries and attempt them; returns how many were claimed."""
         now = datetime.now(UTC)
+        self.next_retry_at = None
         async with self._database.transaction() as session:
             claimed = await SqlWebhookDeliveryRepository(session).claim_due(
                 now, limit, now + self._lease
             )
         if not claimed:
             return 0
+        stop_at = time.monotonic() + self._budget
         groups: dict[UUID, tuple[WebhookEndpoint, list[WebhookDelivery]]] = {}
         for delivery, endpoint in claimed:
             groups.setdefault(endpoint.id, (endpoint, []))[1].append(delivery)
         await asyncio.gather(
-            *(self._serve(endpoint, deliveries) for endpoint, deliveries in groups.values())
+            *(self._serve(endpoint, items, stop_at) for endpoint, items in groups.values())
         )
         return len(claimed)
 
@@ -105,11 +119,25 @@ class WebhookDeliverer:
         if self._owns_client:
             await self._client.aclose()
 
-    async def _serve(self, endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery]) -> None:
+    async def _serve(
+        self, endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery], stop_at: float
+    ) -> None:
         outcomes: list[tuple[WebhookDelivery, _Outcome]] = []
         async with self._concurrency:
             for delivery in deliveries:
-                outcomes.append((delivery, await self._attempt(endpoint, delivery)))
+                if time.monotonic() < stop_at:
+                    outcome = await self._attempt(endpoint, delivery)
+                else:
+                    # A slow receiver used up the lease: hand the rest back, due now.
+                    outcome = _Outcome(
+                        delivery.status,
+                        delivery.attempts,
+                        datetime.now(UTC),
+                        delivery.last_status_code,
+                        delivery.last_error,
+                        attempted=False,
+                    )
+                outcomes.append((delivery, outcome))
         async with self._database.transaction() as session:
             repository = SqlWebhookDeliveryRepository(session)
             for delivery, outcome in outcomes:
@@ -124,7 +152,13 @@ class WebhookDeliverer:
                 )
         for _, outcome in outcomes:
             if self._on_outcome is not None:
-                self._on_outcome(str(outcome.status))
+                deferred = not outcome.attempted and outcome.status.retryable
+                self._on_outcome("deferred" if deferred else str(outcome.status))
+            retry_at = outcome.next_attempt_at
+            if retry_at is not None and (
+                self.next_retry_at is None or retry_at < self.next_retry_at
+            ):
+                self.next_retry_at = retry_at
 
     async def _attempt(self, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> _Outcome:
         breaker = self._breakers.setdefault(endpoint.id, _Breaker())
@@ -158,12 +192,12 @@ class WebhookDeliverer:
         retry_at: datetime | None = min(until, deadline)
         if now >= deadline:
             status, retry_at = WebhookDeliveryStatus.DEAD, None
+        # The receiver's own last error is kept: it says why the breaker opened.
+        error = "not attempted: the endpoint's circuit breaker is open after repeated failures"
+        if delivery.last_error:
+            error = f"{error}; last error: {delivery.last_error}"
         return _Outcome(
-            status,
-            delivery.attempts,
-            retry_at,
-            delivery.last_status_code,
-            "not attempted: the endpoint's circuit breaker is open after repeated failures",
+            status, delivery.attempts, retry_at, delivery.last_status_code, error, attempted=False
         )
 
     async def _post(

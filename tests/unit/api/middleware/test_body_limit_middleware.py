@@ -178,3 +178,27 @@ async def test_non_http_scopes_pass_through() -> None:
 def test_negative_limit_is_refused() -> None:
     with pytest.raises(ValueError, match="max_bytes"):
         BodyLimitMiddleware(_never_called, -1)
+
+
+@pytest.mark.asyncio
+async def test_a_path_with_its_own_limit_accepts_larger_bodies_up_to_that_limit() -> None:
+    app = FastAPI()
+
+    @app.post("/upload")
+    async def upload(request: Request) -> dict[str, int]:
+        return {"size": len(await request.body())}
+
+    @app.post("/raw")
+    async def raw(request: Request) -> dict[str, int]:
+        return {"size": len(await request.body())}
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=LIMIT, path_limits={"/upload": 4 * LIMIT})
+    async with _client(app) as client:
+        big = await client.post("/upload", content=_chunks(3 * LIMIT))
+        too_big = await client.post("/upload", content=b"x" * (4 * LIMIT + 1))
+        elsewhere = await client.post("/raw", content=b"x" * (3 * LIMIT))
+
+    assert big.json() == {"size": 3 * LIMIT}
+    assert too_big.status_code == 413
+    assert too_big.json()["max_bytes"] == 4 * LIMIT
+    _assert_too_large(elsewhere)
