@@ -137,8 +137,17 @@ def create_celery_app(
             "interval_step": 0.2,
             "interval_max": 0.3,
         },
+        # The service's own logging (structlog, JSON) stays in charge of the process's output.
         worker_hijack_root_logger=False,
-        beat_schedule={"sweep": {"task": TaskName.SWEEP.value, "schedule": settings.sweep_seconds}},
+        worker_redirect_stdouts=False,
+        beat_schedule={
+            "sweep": {
+                "task": TaskName.SWEEP.value,
+                "schedule": settings.sweep_seconds,
+                # While no worker runs, sweeps must not pile up in the queue.
+                "options": {"expires": settings.sweep_seconds},
+            }
+        },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
     queue = CeleryJobQueue(app)

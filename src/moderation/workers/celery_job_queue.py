@@ -1,34 +1,53 @@
 import asyncio
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
+import structlog
+
+from moderation.core.exceptions import ServiceUnavailableError
 from moderation.domain.models import TaskName
+
+log = structlog.get_logger(__name__)
 
 # Ids per `moderate_content` task: big enough to amortise a task's overhead, small enough that
 # one slow or failing batch delays few items.
 MODERATE_CHUNK = 50
+# After a failed send, sends fail at once for this long instead of each waiting on a broker
+# that is down: the work is in the database, and the sweeper sends it when the broker is back.
+OPEN_SECONDS = 5.0
 
 
 class CeleryJobQueue:
     """Sends tasks to Celery workers through the broker (Redis or RabbitMQ).
 
     Publishing is blocking network I/O in kombu, so it runs on a small thread pool off the
-    event loop. A send that fails raises: the caller logs it and the sweeper re-sends later,
-    because the database, not the broker, holds the work.
+    event loop. A send that fails raises (and opens a short circuit breaker): the caller logs
+    it and the sweeper re-sends later, because the database, not the broker, holds the work.
     """
 
-    def __init__(self, app: Any, *, threads: int = 4) -> None:
+    def __init__(self, app: Any, *, threads: int = 4, open_seconds: float = OPEN_SECONDS):
         self._app = app
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="broker")
+        self._open_seconds = open_seconds
+        self._open_until = 0.0
 
     async def submit(self, task_name: str, args: Sequence[str]) -> None:
+        if time.monotonic() < self._open_until:
+            raise ServiceUnavailableError("the task broker is unavailable", retry_after=5)
         loop = asyncio.get_running_loop()
         payload = [str(arg) for arg in args]
-        await loop.run_in_executor(
-            self._executor, lambda: self._app.send_task(task_name, args=payload)
-        )
+        try:
+            await loop.run_in_executor(
+                self._executor, lambda: self._app.send_task(task_name, args=payload)
+            )
+        except Exception:
+            self._open_until = time.monotonic() + self._open_seconds
+            log.warning("broker.send_failed", task=task_name, open_seconds=self._open_seconds)
+            raise
+        self._open_until = 0.0
 
     async def moderate(self, content_ids: Sequence[UUID]) -> None:
         ids = [str(i) for i in content_ids]

@@ -71,7 +71,6 @@ def _worker(settings: Settings, engine: Engine, queues: tuple[str, ...]) -> Iter
         return engine_context(settings, engine, queue)
 
     app = create_celery_app(settings, context_factory=context)
-    app.conf.worker_redirect_stdouts = False
     try:
         with start_worker(
             app,

@@ -21,9 +21,8 @@ class ContentImportService:
         """Store the rows not stored yet; returns how many were created."""
         if not rows:
             return 0
-        existing = await self._content.existing_ids([content_id for content_id, _ in rows])
         now = datetime.now(UTC)
-        items = [
+        candidates = [
             ContentItem(
                 id=content_id,
                 tenant_id=tenant_id,
@@ -37,11 +36,11 @@ class ContentImportService:
                 created_at=now,
             )
             for content_id, new in rows
-            if content_id not in existing
         ]
+        stored = set(await self._content.add_new(candidates, due_at=now))
+        items = [item for item in candidates if item.id in stored]
         if not items:
             return 0
-        await self._content.add_many(items, due_at=now)
         await self._events.add_many(
             [
                 DomainEvent(

@@ -7,14 +7,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import structlog
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from moderation.api.dependencies import JobServiceDep, PrincipalDep, SettingsDep, require_scope
+from moderation.api.dependencies import JobServiceDep, PrincipalDep, ResourcesDep, require_scope
 from moderation.api.openapi_responses import AUTHENTICATED, problems
 from moderation.api.schemas import JobPageResponse, JobResponse, RescoreRequest
 from moderation.core.exceptions import ForbiddenError, InvalidRequestError, PayloadTooLargeError
 from moderation.domain.models import Job, JobKind, Scope
+from moderation.domain.services import JobService
+from moderation.infrastructure.repositories import QUEUED_JOB_IDS, SqlJobRepository
 from moderation.workers.handlers import import_path
+
+log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
@@ -82,8 +87,7 @@ _ACCEPTED = {
 async def submit_import(
     request: Request,
     principal: PrincipalDep,
-    service: JobServiceDep,
-    settings: SettingsDep,
+    resources: ResourcesDep,
     response: Response,
     file_format: Annotated[
         Literal["jsonl", "csv"] | None,
@@ -95,18 +99,28 @@ async def submit_import(
     The upload is stored and a job created (202); the job creates the items in batches, each
     moderated like any other, and reports progress. Invalid records are counted and the first
     ones listed in `result.errors`; the others are imported. Cancel with `POST …/cancel`."""
+    settings = resources.settings
     chosen = file_format or _format_of(request.headers.get("content-type", ""))
     job_id = uuid.uuid4()
     name = f"{job_id}.{chosen}"
     target = import_path(settings.data_dir, name)
+    # No request session: on SQLite it would hold the write lock for the whole upload.
     size = await _store_upload(request, target, settings.import_max_bytes)
     try:
-        job = await service.submit_import(
-            principal, job_id, file=name, file_format=chosen, size=size
-        )
+        async with resources.database.transaction() as session:
+            job = await JobService(SqlJobRepository(session)).submit_import(
+                principal, job_id, file=name, file_format=chosen, size=size
+            )
+            session.info.pop(QUEUED_JOB_IDS, None)  # sent just below
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    if resources.job_queue is not None:
+        try:
+            await resources.job_queue.run_job(job.id)
+        except Exception:
+            # The job is committed: the sweeper sends it after its grace period.
+            log.warning("jobs.send_failed", job_id=str(job.id), exc_info=True)
     return _accepted(job, response)
 
 
@@ -148,7 +162,7 @@ async def list_jobs(
 
 
 @router.get(
-    "/{job_id}",
+    "/{job_id:uuid}",
     response_model=JobResponse,
     dependencies=[CanRead],
     responses=problems(*AUTHENTICATED, 404),
@@ -159,7 +173,7 @@ async def get_job(job_id: UUID, principal: PrincipalDep, service: JobServiceDep)
 
 
 @router.post(
-    "/{job_id}/cancel",
+    "/{job_id:uuid}/cancel",
     response_model=JobResponse,
     dependencies=[CanCancel],
     responses=problems(*AUTHENTICATED, 404, 409),
