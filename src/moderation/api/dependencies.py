@@ -31,6 +31,7 @@ from moderation.domain.services import (
     TextScorer,
     WebhookService,
 )
+from moderation.infrastructure.cache import ScoreCache
 from moderation.infrastructure.repositories import (
     OUTBOX_EVENTS_FLAG,
     PENDING_CONTENT_IDS,
@@ -175,6 +176,23 @@ async def get_scorer(resources: ResourcesDep) -> TextScorer:
 
 
 ScorerDep = Annotated[TextScorer, Depends(get_scorer)]
+
+
+async def get_score_cache(request: Request, resources: ResourcesDep) -> ScoreCache | None:
+    """The process's cache of scoring results; None without Redis or when disabled."""
+    ttl = resources.settings.score_cache_seconds
+    if resources.redis is None or ttl == 0:
+        return None
+    # One per Redis client, built on first use: its circuit-breaker state must outlive the
+    # request, and a restarted lifespan brings a new client.
+    cache: ScoreCache | None = getattr(request.app.state, "score_cache", None)
+    if cache is None or cache.client is not resources.redis:
+        cache = ScoreCache(resources.redis, ttl, on_error=resources.metrics.count_redis_error)
+        request.app.state.score_cache = cache
+    return cache
+
+
+ScoreCacheDep = Annotated[ScoreCache | None, Depends(get_score_cache)]
 
 
 async def get_policy_service(session: SessionDep) -> PolicyService:

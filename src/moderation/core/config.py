@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://… for shared rate limits; in-process when unset."
     )
+    score_cache_seconds: int = Field(
+        default=3600,
+        ge=0,
+        description="How long Redis keeps a /moderate result for an identical text; 0 disables.",
+    )
     auto_migrate: bool = True
     model: str | None = Field(
         default=None, description="Model bundle: a directory, a registered name, or the default."

@@ -2,12 +2,18 @@
 
 import hmac
 
+import structlog
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
+from moderation.api.app_resources import AppResources
 from moderation.api.dependencies import ResourcesDep, _bearer, get_principal
 from moderation.api.openapi_responses import problems
+from moderation.infrastructure.repositories import SqlContentRepository
+
+_log = structlog.get_logger(__name__)
 
 router = APIRouter(tags=["operations"])
 
@@ -35,5 +41,19 @@ async def metrics(
         await get_principal(request, resources, credentials)
     if resources.scorer is not None:
         resources.metrics.set_scoring_backlog(resources.scorer.queued_texts)
+    await _set_queue_depth(resources)
     body, content_type = resources.metrics.render()
     return Response(body, media_type=content_type)
+
+
+async def _set_queue_depth(resources: AppResources) -> None:
+    """Read the backlog from the database at scrape time: with Celery workers this process runs
+    no worker loop that would keep the gauge current, and the table is the truth either way."""
+    try:
+        async with resources.database.sessions() as session:
+            pending = await SqlContentRepository(session).pending_count()
+    except (SQLAlchemyError, OSError):
+        # A database outage must not hide every other metric; the gauge keeps its last value.
+        _log.warning("metrics.queue_depth_unavailable", exc_info=True)
+        return
+    resources.metrics.set_queue_depth(pending)
