@@ -300,3 +300,28 @@ def forget_credentials() -> None:
 def forget_policy(tenant_id: UUID) -> None:
     """The tenant's policy changed: stop serving the cached version in this process."""
     _policy_cache.pop(tenant_id, None)
+
+
+_backlog: dict[int, tuple[int, float]] = {}
+BACKLOG_CHECK_SECONDS = 1.0
+
+
+async def check_backlog(resources: ResourcesDep) -> None:
+    """503 + Retry-After when the auto-moderation backlog is over its bound (backpressure).
+
+    The count is a query, so each process re-reads it at most once a second."""
+    limit = resources.settings.max_pending_items
+    if limit <= 0:
+        return
+    now = time.monotonic()
+    cached = _backlog.get(id(resources))
+    if cached is None or cached[1] <= now:
+        async with resources.database.sessions() as session:
+            pending = await SqlContentRepository(session).pending_count()
+        resources.metrics.set_queue_depth(pending)
+        cached = _backlog[id(resources)] = (pending, now + BACKLOG_CHECK_SECONDS)
+    if cached[0] >= limit:
+        raise ServiceUnavailableError(
+            f"{cached[0]} items are waiting for moderation (limit {limit}); retry later",
+            retry_after=30,
+        )

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         default=None, description="Model bundle: a directory, a registered name, or the default."
     )
     semantic: Literal["auto", "always", "never"] = "auto"
+    max_pending_items: int = Field(
+        default=200_000,
+        ge=0,
+        description="Backpressure: above this many items waiting for the engine, POST /content "
+        "answers 503 with Retry-After instead of growing the backlog (0 = no limit).",
+    )
     engine_process: bool = Field(
         default=True,
         description="Score in a separate process, so the engine and the event loop use two "

@@ -13,6 +13,7 @@ from moderation.api.dependencies import (
     ContentServiceDep,
     PrincipalDep,
     ResourcesDep,
+    check_backlog,
     require_scope,
 )
 from moderation.api.openapi_responses import AUTHENTICATED, problems
@@ -49,13 +50,13 @@ CanModerate = Depends(require_scope(Scope.MODERATE))
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ContentResponse,
-    dependencies=[CanWrite],
+    dependencies=[CanWrite, Depends(check_backlog)],
     responses={
         200: {
             "description": "A retry with the same Idempotency-Key: the original item",
             "model": ContentResponse,
         },
-        **problems(*AUTHENTICATED, 400, 409, 413),
+        **problems(*AUTHENTICATED, 400, 409, 413, 503),
     },
 )
 async def create_content(
