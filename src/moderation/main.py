@@ -210,6 +210,7 @@ def _start_webhooks(resources: AppResources) -> None:
             window_seconds=settings.webhook_retry_window_seconds,
         ),
         timeout_seconds=settings.webhook_timeout_seconds,
+        on_outcome=resources.metrics.count_webhook_delivery,
     )
     resources.webhook_worker = WebhookDeliveryWorker(
         deliverer,

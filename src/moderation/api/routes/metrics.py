@@ -11,7 +11,7 @@ from starlette.responses import Response
 from moderation.api.app_resources import AppResources
 from moderation.api.dependencies import ResourcesDep, _bearer, get_principal
 from moderation.api.openapi_responses import problems
-from moderation.infrastructure.repositories import SqlContentRepository
+from moderation.infrastructure.repositories import SqlContentRepository, SqlEventRepository
 
 _log = structlog.get_logger(__name__)
 
@@ -52,8 +52,10 @@ async def _set_queue_depth(resources: AppResources) -> None:
     try:
         async with resources.database.sessions() as session:
             pending = await SqlContentRepository(session).pending_count()
+            unrelayed = await SqlEventRepository(session).unpublished_count()
     except (SQLAlchemyError, OSError):
         # A database outage must not hide every other metric; the gauge keeps its last value.
         _log.warning("metrics.queue_depth_unavailable", exc_info=True)
         return
     resources.metrics.set_queue_depth(pending)
+    resources.metrics.set_outbox_backlog(unrelayed)

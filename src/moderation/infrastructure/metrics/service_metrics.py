@@ -102,6 +102,17 @@ class ServiceMetrics:
             "Background moderation jobs that failed.",
             registry=reg,
         )
+        self.outbox_backlog = Gauge(
+            _PREFIX + "outbox_backlog",
+            "Events recorded but not yet relayed to the broker and webhooks.",
+            registry=reg,
+        )
+        self.webhook_deliveries = Counter(
+            _PREFIX + "webhook_deliveries_total",
+            "Webhook delivery attempts by outcome (delivered, failed, dead, deferred).",
+            ["outcome"],
+            registry=reg,
+        )
         self.scoring_backlog = Gauge(
             _PREFIX + "scoring_backlog",
             "Texts waiting for the engine in this process (micro-batcher queue).",
@@ -143,6 +154,14 @@ class ServiceMetrics:
     def set_queue_depth(self, n: int) -> None:
         """Set how many items wait for automatic moderation."""
         self.queue_depth.set(n)
+
+    def set_outbox_backlog(self, n: int) -> None:
+        """Set how many outbox events wait for the relay."""
+        self.outbox_backlog.set(n)
+
+    def count_webhook_delivery(self, outcome: str) -> None:
+        """Count one webhook delivery attempt's outcome."""
+        self.webhook_deliveries.labels(outcome=outcome).inc()
 
     def set_scoring_backlog(self, n: int) -> None:
         """Set how many texts wait for the engine in this process."""
