@@ -6,6 +6,7 @@ import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import structlog
 from fastapi import FastAPI
@@ -27,6 +28,7 @@ from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
 from moderation.core.logging import configure_logging
+from moderation.domain.models import TaskName
 from moderation.domain.services import JobQueue
 from moderation.domain.services.event_sink import EventSink
 from moderation.infrastructure.database import Database, Migrator
@@ -200,7 +202,8 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
 
 def _start_webhooks(resources: AppResources) -> None:
     settings = resources.settings
-    if not settings.webhooks_enabled:
+    # With a broker, Celery workers send deliveries (task moderation.deliver_webhooks).
+    if not settings.webhooks_enabled or settings.broker_url:
         return
     deliverer = WebhookDeliverer(
         resources.database,
@@ -239,7 +242,10 @@ def _start_relay(resources: AppResources) -> None:
     # Deliveries are made here even where this process sends none (webhooks_enabled off):
     # another process's delivery worker sends them.
     webhook_worker = resources.webhook_worker
-    sinks.append(WebhookEventSink(on_committed=webhook_worker.wake if webhook_worker else None))
+    on_committed = webhook_worker.wake if webhook_worker else None
+    if settings.broker_url and settings.webhooks_enabled:
+        on_committed = partial(_send_deliveries, resources)
+    sinks.append(WebhookEventSink(on_committed=on_committed))
     resources.relay = OutboxRelay(
         resources.database,
         sinks,
@@ -248,6 +254,20 @@ def _start_relay(resources: AppResources) -> None:
         max_backoff_seconds=settings.relay_max_backoff_seconds,
     )
     resources.relay.start()
+
+
+def _send_deliveries(resources: AppResources) -> None:
+    """New deliveries were committed: have a Celery worker send them (best effort: the next
+    sweep sends the task again if this one is lost)."""
+    queue = resources.job_queue
+    if queue is None:
+        return
+    task = asyncio.get_running_loop().create_task(queue.submit(TaskName.DELIVER_WEBHOOKS, []))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+_background: set[asyncio.Task[None]] = set()
 
 
 def _start_jobs(resources: AppResources) -> None:

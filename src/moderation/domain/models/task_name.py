@@ -11,5 +11,7 @@ class TaskName(StrEnum):
     """Args: content ids. Auto-moderates those still pending; a no-op for the others."""
     RUN_JOB = "moderation.run_job"
     """Args: one job id. Runs (or resumes) an import / rescore / backfill job."""
+    DELIVER_WEBHOOKS = "moderation.deliver_webhooks"
+    """No args. Sends the webhook deliveries that are due (leased rows, so idempotent)."""
     SWEEP = "moderation.sweep"
     """No args. Re-enqueues pending items and jobs whose task was lost."""

@@ -32,6 +32,38 @@ async def run_job(context: HandlerContext, args: Sequence[str]) -> object:
     return await JobRunner(context).run(UUID(args[0]))
 
 
+async def deliver_webhooks(context: HandlerContext, args: Sequence[str]) -> int:  # noqa: ARG001
+    """Send the webhook deliveries that are due (a broker-mode replacement for the API
+    processes' delivery loop). Failed ones stay scheduled in the database; the next sweep
+    sends this task again, so retries need no broker-side countdown."""
+    from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer
+
+    settings = context.settings
+    deliverer = WebhookDeliverer(
+        context.database,
+        schedule=RetrySchedule(
+            base_seconds=settings.webhook_retry_base_seconds,
+            max_delay_seconds=settings.webhook_retry_max_seconds,
+            window_seconds=settings.webhook_retry_window_seconds,
+        ),
+        timeout_seconds=settings.webhook_timeout_seconds,
+        on_outcome=context.metrics.count_webhook_delivery if context.metrics else None,
+    )
+    sent = 0
+    try:
+        for _ in range(_DELIVERY_ROUNDS):
+            done = await deliverer.run_once(settings.webhook_batch_size)
+            sent += done
+            if done < settings.webhook_batch_size:
+                break
+    finally:
+        await deliverer.aclose()
+    return sent
+
+
+_DELIVERY_ROUNDS = 20
+
+
 async def sweep(context: HandlerContext, args: Sequence[str]) -> tuple[int, int]:  # noqa: ARG001
     """Re-send lost tasks (scheduled by `moderation worker --beat`)."""
     return await sweep_overdue(context.database, context.queue, context.settings, content=True)
@@ -41,10 +73,11 @@ HANDLERS: dict[str, Handler] = {
     TaskName.MODERATE_CONTENT: moderate_content,
     TaskName.RUN_JOB: run_job,
     TaskName.SWEEP: sweep,
+    TaskName.DELIVER_WEBHOOKS: deliver_webhooks,
 }
 
 # Periodic housekeeping: a failure is simply tried again at the next tick.
-NOT_DEAD_LETTERED = frozenset({TaskName.SWEEP.value})
+NOT_DEAD_LETTERED = frozenset({TaskName.SWEEP.value, TaskName.DELIVER_WEBHOOKS.value})
 
 
 async def record_dead_letter(

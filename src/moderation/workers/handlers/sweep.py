@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from moderation.core.config import Settings
+from moderation.domain.models import TaskName
 from moderation.domain.services import JobQueue
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.repositories import SqlContentRepository, SqlJobRepository
@@ -41,6 +42,9 @@ async def sweep_overdue(
         job_ids = await SqlJobRepository(session).mark_overdue(now, now - grace, _SWEEP_LIMIT)
     for job_id in job_ids:
         await queue.run_job(job_id)
+    if content:
+        # Broker mode: webhook retries that came due are sent by a worker task, not a loop here.
+        await queue.submit(TaskName.DELIVER_WEBHOOKS, [])
     if item_ids or job_ids:
         log.info("sweep.resent", items=len(item_ids), jobs=len(job_ids))
     return len(item_ids), len(job_ids)
