@@ -155,7 +155,11 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
         if engine is not None:
             serving = engine
         elif settings.engine_process:
-            process = EngineProcess(settings.model, EngineOptions(semantic=settings.semantic))
+            process = EngineProcess(
+                settings.model,
+                EngineOptions(semantic=settings.semantic),
+                processes=settings.engine_processes,
+            )
             await asyncio.to_thread(process.start)
             serving = process
         else:

@@ -1,5 +1,6 @@
 """Service configuration: one validated `Settings`, read from `MODERATION_*` variables."""
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +39,13 @@ class Settings(BaseSettings):
         default=None, description="Model bundle: a directory, a registered name, or the default."
     )
     semantic: Literal["auto", "always", "never"] = "auto"
+    engine_processes: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        ge=1,
+        le=64,
+        description="Engine child processes (with engine_process): each holds a copy of the "
+        "model (~450 MB) and scores batches on its own core.",
+    )
     max_pending_items: int = Field(
         default=200_000,
         ge=0,

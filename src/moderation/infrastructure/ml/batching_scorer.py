@@ -48,7 +48,7 @@ class BatchingScorer:
         self._engine = engine
         # An engine in another process can take the next batch while this one's results travel
         # back; an in-process engine is not thread-safe and runs one batch at a time.
-        in_flight = 2 if isinstance(engine, EngineProcess) else 1
+        in_flight = engine.processes + 1 if isinstance(engine, EngineProcess) else 1
         self._slots = asyncio.Semaphore(in_flight)
         self._running: set[asyncio.Task[None]] = set()
         self._max_batch_size = max_batch_size

@@ -50,7 +50,8 @@ class EngineProcess:
     and the failed calls surface as 503 (and pending items are retried).
     """
 
-    def __init__(self, model: str | None, options: EngineOptions) -> None:
+    def __init__(self, model: str | None, options: EngineOptions, processes: int = 1) -> None:
+        self.processes = max(1, processes)
         self._model = model
         self._options_json = options.model_dump_json()
         self._lock = threading.Lock()
@@ -91,7 +92,7 @@ class EngineProcess:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1,
+                    max_workers=self.processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_load,
                     initargs=(self._model, self._options_json),
