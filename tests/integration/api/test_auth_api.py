@@ -155,6 +155,7 @@ async def test_bad_jwts_are_401_problems(
 
     response = await client.get(CONTENT, headers=_bearer(tokens[case]()))
 
+    assert response.status_code == 401
     _assert_unauthorized(response, detail)
 
 
@@ -164,6 +165,7 @@ async def test_missing_or_malformed_credentials_are_401(client: httpx.AsyncClien
     wrong_key = await client.get(CONTENT, headers=_bearer("mod_abcdefghijkl_" + "x" * 43))
     basic = await client.get(CONTENT, headers={"Authorization": "Basic dXNlcjpwYXNz"})
 
+    assert {missing.status_code, wrong_key.status_code, basic.status_code} == {401}
     _assert_unauthorized(missing, "missing bearer credential")
     _assert_unauthorized(wrong_key, "invalid API key")
     _assert_unauthorized(basic)

@@ -3,9 +3,10 @@
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.category import Category
-from moderation.domain.models.content_item import ContentItem, ContentType, ModerationStatus
+from moderation.domain.models.content_item import ContentItem
 from moderation.domain.models.content_page import ContentPage
 from moderation.domain.models.content_stats import ContentStats
+from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.decision import Decision
 from moderation.domain.models.domain_event import DomainEvent
 from moderation.domain.models.failed_task import FailedTask
@@ -16,6 +17,7 @@ from moderation.domain.models.job_kind import JobKind
 from moderation.domain.models.job_status import JobStatus
 from moderation.domain.models.moderation_reason import ModerationReason
 from moderation.domain.models.moderation_result import ModerationResult
+from moderation.domain.models.moderation_status import ModerationStatus
 from moderation.domain.models.new_content import NewContent
 from moderation.domain.models.principal import Principal
 from moderation.domain.models.scope import Scope

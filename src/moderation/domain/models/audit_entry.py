@@ -4,8 +4,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.content_item import ModerationStatus
 from moderation.domain.models.moderation_reason import ModerationReason
+from moderation.domain.models.moderation_status import ModerationStatus
 
 DecisionSource = Literal["engine", "human"]
 

@@ -1,25 +1,12 @@
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.moderation_reason import ModerationReason
-
-
-class ContentType(StrEnum):
-    TEXT = "text"
-    IMAGE = "image"
-    VIDEO = "video"
-    AUDIO = "audio"
-
-
-class ModerationStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    FLAGGED = "flagged"
+from moderation.domain.models.moderation_status import ModerationStatus
 
 
 class ContentItem(BaseModel):

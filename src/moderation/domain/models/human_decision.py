@@ -1,7 +1,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.content_item import ModerationStatus
 from moderation.domain.models.moderation_reason import ModerationReason
+from moderation.domain.models.moderation_status import ModerationStatus
 
 
 class HumanDecision(BaseModel):

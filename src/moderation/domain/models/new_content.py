@@ -2,7 +2,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.content_item import ContentType
+from moderation.domain.models.content_type import ContentType
 
 
 class NewContent(BaseModel):
