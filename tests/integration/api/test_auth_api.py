@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -135,7 +136,7 @@ async def test_pyjwt_token_with_scope_list_acts_as_a_user_of_its_tenant(
 async def test_bad_jwts_are_401_problems(
     client: httpx.AsyncClient, tenant: TenantHandle, case: str, detail: str
 ) -> None:
-    other_secret = "another-secret-of-at-least-thirty-two-bytes!"
+    other_secret = secrets.token_urlsafe(48)
     tokens: dict[str, Callable[[], str]] = {
         "expired": lambda: jwt.encode(
             _claims(tenant.id, exp=int(time.time()) - 300), TEST_JWT_SECRET, algorithm="HS256"

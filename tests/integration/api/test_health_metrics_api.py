@@ -1,6 +1,7 @@
 """Health probes and the Prometheus endpoint."""
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +21,7 @@ from moderation.main import create_app
 from moderation.ml.engine import Engine
 
 PROBLEM_JSON = "application/problem+json"
-METRICS_TOKEN = "scrape-token-0123456789"
+METRICS_TOKEN = secrets.token_urlsafe(24)
 TOXIC = "You are a stupid idiot and I hate you"
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -2,6 +2,7 @@
 real HTTP receiver on loopback that fails on purpose (retries, dedupe, signatures, dead)."""
 
 import asyncio
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -150,7 +151,7 @@ async def test_a_supplied_secret_is_used_and_not_echoed(
     client: httpx.AsyncClient, tenant: TenantHandle
 ) -> None:
     created = await _register(
-        client, tenant, "http://127.0.0.1:9/hook", secret="my-own-secret-0123456789"
+        client, tenant, "http://127.0.0.1:9/hook", secret=secrets.token_urlsafe(24)
     )
     assert created["secret"] is None
 

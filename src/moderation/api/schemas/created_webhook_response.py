@@ -8,9 +8,7 @@ class CreatedWebhookResponse(WebhookResponse):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {**WEBHOOK_EXAMPLE, "secret": "whsec_Qm9vdGgtc2VjcmV0LWV4YW1wbGUtMTIzNDU2Nzg5MA"}
-            ]
+            "examples": [{**WEBHOOK_EXAMPLE, "secret": "whsec_<generated, shown once>"}]
         }
     )
 

@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import secrets
 
 import pytest
 
@@ -10,7 +11,7 @@ from moderation.infrastructure.webhooks import (
     WebhookSigner,
 )
 
-SECRET = "whsec_test-secret-0123456789"
+SECRET = "whsec_" + secrets.token_urlsafe(24)
 BODY = b'{"event_id":"e1","event_type":"ContentModerated"}'
 NOW = 1_800_000_000
 
