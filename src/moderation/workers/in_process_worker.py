@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 import random
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -18,15 +17,14 @@ from moderation.infrastructure.repositories import (
     SqlEventRepository,
     SqlPolicyRepository,
 )
+from moderation.workers.polling_loop import PollingLoop
 
 log = structlog.get_logger(__name__)
 
 _MAX_BACKOFF_SECONDS = 300.0
-# How long `stop` waits for the batch in flight before cancelling it.
-_STOP_GRACE_SECONDS = 5.0
 
 
-class InProcessWorker:
+class InProcessWorker(PollingLoop):
     """Auto-moderates pending content inside the API process (the embedded default).
 
     The database is the queue: a pending item carries the time of its next attempt. A batch is
@@ -48,56 +46,22 @@ class InProcessWorker:
         metrics: ServiceMetrics | None = None,
         on_events_committed: Callable[[], None] | None = None,
     ) -> None:
+        super().__init__("auto-moderation-worker", poll_seconds)
         self._database = database
         # Decisions write ContentModerated events: wake the outbox relay after each commit.
         self._on_events_committed = on_events_committed
         self._scorer = scorer
         self._batch_size = batch_size
-        self._poll_seconds = poll_seconds
         self._lease = timedelta(seconds=lease_seconds)
         self._base_backoff = base_backoff_seconds
         self._metrics = metrics
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="auto-moderation-worker")
+    async def _cycle(self) -> bool:
+        return await self.run_once() >= self._batch_size
 
-    def wake(self) -> None:
-        """New pending work was committed: look now rather than at the next poll."""
-        self._wake.set()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            # Let the cycle in flight finish first: cancelling it inside a transaction strands
-            # its database connection, which is then closed on a dead event loop.
-            self._stopping = True
-            self._wake.set()
-            await asyncio.wait({self._task}, timeout=_STOP_GRACE_SECONDS)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-            self._stopping = False
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            # Cleared before the batch, so a wake() that arrives during it is not lost.
-            self._wake.clear()
-            try:
-                processed = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("worker.cycle_failed")
-                if self._metrics is not None:
-                    self._metrics.count_worker_failure()
-                processed = 0
-            if processed < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+    def _cycle_failed(self) -> None:
+        if self._metrics is not None:
+            self._metrics.count_worker_failure()
 
     async def run_once(self) -> int:
         """Claim, score and decide one batch; returns how many items it claimed."""
