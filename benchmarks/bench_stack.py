@@ -254,6 +254,71 @@ class _Stack:
         (self.run_dir / "pids" / f"worker-{number}.pid").write_text(f"{process.pid}\n")
 
 
+class _Reader:
+    """Reads items back through the APIs while they are moderated (each soon after its POST,
+    when it is still pending, so the content cache holds the pending state), and once more at
+    the end, comparing every answer with the database: a stale cache entry shows as a
+    mismatch."""
+
+    def __init__(self, client: httpx.AsyncClient, urls: list[str], key: str) -> None:
+        self._client, self._urls = client, urls
+        self._headers = {"Authorization": f"Bearer {key}"}
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.reads = self.failed = 0
+
+    async def _get(self, item: str, index: int) -> dict[str, object] | None:
+        url = f"{self._urls[index % len(self._urls)]}/api/v1/content/{item}"
+        try:
+            response = await self._client.get(url, headers=self._headers)
+        except httpx.TransportError:
+            self.failed += 1
+            return None
+        self.reads += 1
+        if response.status_code != 200:
+            self.failed += 1
+            return None
+        body: dict[str, object] = response.json()
+        return body
+
+    async def run(self) -> None:
+        """Read each new item twice, once from each API, until cancelled."""
+        while True:
+            item = await self.queue.get()
+            await asyncio.gather(self._get(item, 0), self._get(item, 1))
+
+    async def verify(self, db: asyncpg.Connection, ids: list[str]) -> tuple[int, int]:
+        """GET every item from every API; (answers matching the database, answers)."""
+        rows = await db.fetch(
+            "SELECT id::text AS id, status, moderated_at FROM content_items"
+            " WHERE id = ANY($1::uuid[])",
+            ids,
+        )
+        truth = {row["id"]: (row["status"], row["moderated_at"]) for row in rows}
+        semaphore = asyncio.Semaphore(32)
+        matching = answers = 0
+
+        async def check(item: str, index: int) -> None:
+            nonlocal matching, answers
+            async with semaphore:
+                body = await self._get(item, index)
+            if body is None:
+                return
+            answers += 1
+            status, moderated_at = truth[item]
+            seen = body.get("moderated_at")
+            if body.get("moderation_status") == status and seen is not None and moderated_at:
+                matching += int(abs(_parse_time(str(seen)) - moderated_at.timestamp()) < 0.001)
+
+        await asyncio.gather(*(check(i, n) for i in ids for n in range(len(self._urls))))
+        return matching, answers
+
+
+def _parse_time(value: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
 @dataclass
 class _Phase:
     name: str
@@ -266,6 +331,7 @@ class _Phase:
 async def _submit(
     client: httpx.AsyncClient, urls: list[str], key: str, bodies: list[str], rate: float,
     phase: _Phase, faults: Callable[[int], Awaitable[None]] | None = None,
+    reader: _Reader | None = None,
 ) -> None:  # fmt: skip
     """POST every body, `rate` per second, alternating APIs. A 429/503 is retried after its
     Retry-After, a lost connection at once: the Idempotency-Key makes a retry create nothing new."""
@@ -285,6 +351,8 @@ async def _submit(
                     continue
                 if response.status_code == 201:
                     phase.ids.append(response.json()["id"])
+                    if reader is not None:
+                        reader.queue.put_nowait(phase.ids[-1])
                     return
                 if response.status_code in (429, 503):
                     phase.throttled += 1
@@ -391,10 +459,18 @@ async def _run(args: argparse.Namespace, stack: _Stack, receiver: _Receiver) -> 
                     await asyncio.sleep(1)
                     stack.redis.start()
 
-            await _submit(client, urls, key, bodies, args.rate, phases[-1], faults)
-            settled = await _wait_settled(db, args.timeout)
+            reader = _Reader(client, urls, key)
+            reading = asyncio.create_task(reader.run())
+            try:
+                await _submit(client, urls, key, bodies, args.rate, phases[-1], faults, reader)
+                settled = await _wait_settled(db, args.timeout)
+            finally:
+                reading.cancel()
             await asyncio.sleep(1)  # a delivery answered just now is counted by the receiver
-            return await _report(db, receiver, phases, settled, args.items)
+            all_ids = [item for phase in phases for item in phase.ids]
+            print(f"  reads while moderating: {reader.reads} ({reader.failed} failed)")
+            reads = await reader.verify(db, all_ids)
+            return await _report(db, receiver, phases, settled, args.items, reads)
         finally:
             await db.close()
             await receiver.stop()
@@ -402,7 +478,7 @@ async def _run(args: argparse.Namespace, stack: _Stack, receiver: _Receiver) -> 
 
 async def _report(
     db: asyncpg.Connection, receiver: _Receiver, phases: list[_Phase], settled: dict[str, int],
-    expected: int,
+    expected: int, reads: tuple[int, int],
 ) -> bool:  # fmt: skip
     ids = list(dict.fromkeys(item for phase in phases for item in phase.ids))
     submitted, received = len(ids), set(receiver.deliveries)
@@ -439,6 +515,7 @@ async def _report(
           f" bad signatures {receiver.bad_signatures}, attempts logged {attempts}")  # fmt: skip
     throttled, errors = (sum(p.throttled for p in phases), sum(p.errors for p in phases))
     print(f"POSTs throttled (429/503) {throttled}, failed (retried or lost) {errors}")
+    print(f"GETs after settling matching the database {reads[0]} of {reads[1]}")
     for phase in phases:
         print(await _latency(db, phase))
     failures = [
@@ -452,6 +529,10 @@ async def _report(
             ("processed once", receiver.processed != len(outbox)),
             ("valid signatures", receiver.bad_signatures > 0),
             ("all items submitted", submitted != expected),
+            (
+                "every read matches the database (no stale cache)",
+                reads[0] != reads[1] or reads[1] != 2 * submitted,
+            ),
         )
         if bad
     ]

@@ -12,8 +12,6 @@ import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from moderation.api.app_resources import AppResources
 from moderation.api.exception_handlers import register_exception_handlers
@@ -31,6 +29,7 @@ from moderation.core.logging import configure_logging
 from moderation.domain.models import TaskName
 from moderation.domain.services import JobQueue
 from moderation.domain.services.event_sink import EventSink
+from moderation.infrastructure.cache import ContentReadCache, connect_redis
 from moderation.infrastructure.database import Database, Migrator
 from moderation.infrastructure.messaging import NatsEventSink, OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
@@ -117,16 +116,19 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
         await Migrator(url).upgrade_async()
     database = Database(url)
     redis: Redis | None = None
+    content_cache: ContentReadCache | None = None
     limiter: RateLimiter = MemoryRateLimiter()
     if settings.redis_url:
-        # No client-side retries: when Redis is down, fall back at once instead of stalling.
-        redis = Redis.from_url(
-            settings.redis_url,
-            socket_timeout=0.25,
-            socket_connect_timeout=0.25,
-            retry=Retry(NoBackoff(), 0),
-        )
+        redis = connect_redis(settings.redis_url)
         limiter = RedisRateLimiter(redis, on_error=metrics.count_redis_error)
+        if settings.content_cache_seconds:
+            content_cache = ContentReadCache(
+                redis,
+                settings.content_cache_seconds,
+                on_error=metrics.count_redis_error,
+                on_lookup=metrics.count_content_cache_lookup,
+            )
+            database.add_commit_hook(content_cache.invalidate_committed)
     jwt = JwtVerifier(
         secret=settings.effective_jwt_secret,
         public_key=settings.jwt_public_key,
@@ -141,6 +143,7 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
         rate_limiter=limiter,
         jwt=jwt,
         redis=redis,
+        content_cache=content_cache,
     )
 
 
@@ -319,6 +322,8 @@ async def _stop(resources: AppResources) -> None:
     if resources.scorer is not None:
         await resources.scorer.close()
     await resources.rate_limiter.close()
+    if resources.content_cache is not None:
+        await resources.content_cache.close()
     if resources.redis is not None:
         await resources.redis.aclose()
     await resources.database.dispose()

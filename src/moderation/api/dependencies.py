@@ -97,12 +97,15 @@ async def get_session(request: Request, resources: ResourcesDep) -> AsyncIterato
         except BaseException:
             await session.rollback()
             raise
-        # Only after commit may the worker look: before it, it would find nothing.
-        if session.info.pop(PENDING_WORK_FLAG, False) and resources.worker is not None:
-            resources.worker.wake()
-        if session.info.pop(OUTBOX_EVENTS_FLAG, False) and resources.relay is not None:
-            resources.relay.wake()
-        await _send_tasks(resources, session)
+    # After the write lock is released (Redis and broker round trips must not hold up the next
+    # writer) and before the response: a client reads its own write, cache included.
+    await database.committed(session)
+    # Only after commit may the worker look: before it, it would find nothing.
+    if session.info.pop(PENDING_WORK_FLAG, False) and resources.worker is not None:
+        resources.worker.wake()
+    if session.info.pop(OUTBOX_EVENTS_FLAG, False) and resources.relay is not None:
+        resources.relay.wake()
+    await _send_tasks(resources, session)
 
 
 async def _send_tasks(resources: AppResources, session: AsyncSession) -> None:

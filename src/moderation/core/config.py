@@ -34,6 +34,14 @@ class Settings(BaseSettings):
         ge=0,
         description="How long Redis keeps a /moderate result for an identical text; 0 disables.",
     )
+    content_cache_seconds: int = Field(
+        default=300,
+        ge=0,
+        description=(
+            "How long Redis may keep a GET /content/{id} response (invalidated on every "
+            "write anyway); 0 disables."
+        ),
+    )
     auto_migrate: bool = True
     model: str | None = Field(
         default=None, description="Model bundle: a directory, a registered name, or the default."

@@ -86,16 +86,17 @@ class InProcessWorker(PollingLoop):
             async with self._database.transaction(write=False) as session:
                 scored = await self._service(session).score(items)
             async with self._database.transaction() as session:
-                service = self._service(session)
-                for item, (result, policy_version, elapsed_ms) in zip(items, scored, strict=True):
-                    applied = await service.apply(item, result, policy_version, elapsed_ms)
-                    if applied is not None and self._metrics is not None:
-                        self._metrics.record_decision(
-                            "engine",
-                            str(applied[0].moderation_status),
-                            [str(r) for r in result.reasons],
-                            _flagged_categories(result.scores),
-                        )
+                applied = await self._service(session).apply_many(
+                    [(item, *outcome) for item, outcome in zip(items, scored, strict=True)]
+                )
+            if self._metrics is not None:
+                for decided, _, result in applied:
+                    self._metrics.record_decision(
+                        "engine",
+                        str(decided.moderation_status),
+                        [str(r) for r in result.reasons],
+                        _flagged_categories(result.scores),
+                    )
             if session.info.pop(OUTBOX_EVENTS_FLAG, False) and self._on_events_committed:
                 self._on_events_committed()
         except asyncio.CancelledError:

@@ -54,7 +54,11 @@ def engine_context(
         settings=settings,
         queue=recording,
         scorer=provide,
-        closers=[scorer.close, database.dispose],
+        closers=[
+            scorer.close,
+            *HandlerContext.invalidate_content_cache(database, settings),
+            database.dispose,
+        ],
     )
 
 

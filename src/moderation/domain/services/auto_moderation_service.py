@@ -1,6 +1,7 @@
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -76,6 +77,63 @@ class AutoModerationService:
             return None
         if only_if_pending and current.moderation_status != ModerationStatus.PENDING:
             return None
+        recorded = await self._record(
+            current,
+            result,
+            policy_version,
+            processing_time_ms,
+            actor,
+            only_if_pending=only_if_pending,
+        )
+        if recorded is None:
+            return None
+        decided, entry, event = recorded
+        await self._audit.add(entry)
+        await self._events.add(event)
+        return decided, entry
+
+    async def apply_many(
+        self, decisions: Sequence[tuple[ContentItem, ModerationResult, int, int]]
+    ) -> list[tuple[ContentItem, AuditEntry, ModerationResult]]:
+        """Record the engine's decisions (item, result, policy version, processing ms) on items
+        still pending, as `apply` does one by one, with one read per tenant and one insert each
+        for the audit entries and the events; returns the decisions that were recorded."""
+        by_tenant: dict[UUID, list[UUID]] = defaultdict(list)
+        for item, *_ in decisions:
+            by_tenant[item.tenant_id].append(item.id)
+        current: dict[UUID, ContentItem] = {}
+        for tenant_id, ids in by_tenant.items():
+            current.update(
+                (found.id, found) for found in await self._content.get_many(tenant_id, ids)
+            )
+        applied: list[tuple[ContentItem, AuditEntry, ModerationResult]] = []
+        events: list[DomainEvent] = []
+        for item, result, policy_version, elapsed_ms in decisions:
+            found = current.get(item.id)
+            if found is None or found.moderation_status != ModerationStatus.PENDING:
+                continue
+            recorded = await self._record(
+                found, result, policy_version, elapsed_ms, ENGINE_ACTOR, only_if_pending=True
+            )
+            if recorded is not None:
+                applied.append((recorded[0], recorded[1], result))
+                events.append(recorded[2])
+        await self._audit.add_many([entry for _, entry, _ in applied])
+        await self._events.add_many(events)
+        return applied
+
+    async def _record(
+        self,
+        current: ContentItem,
+        result: ModerationResult,
+        policy_version: int,
+        processing_time_ms: int,
+        actor: str,
+        *,
+        only_if_pending: bool,
+    ) -> tuple[ContentItem, AuditEntry, DomainEvent] | None:
+        """Save the decision on `current` (as read in this transaction) and build its audit
+        entry and event; None when the compare-and-set lost to a concurrent decision."""
         now = datetime.now(UTC)
         status = STATUS_FOR_DECISION[result.decision]
         decided = current.model_copy(
@@ -98,8 +156,8 @@ class AutoModerationService:
             return None
         entry = AuditEntry(
             id=uuid.uuid4(),
-            tenant_id=item.tenant_id,
-            content_id=item.id,
+            tenant_id=current.tenant_id,
+            content_id=current.id,
             source="engine",
             actor=actor,
             status=status,
@@ -114,25 +172,22 @@ class AutoModerationService:
             processing_time_ms=processing_time_ms,
             created_at=now,
         )
-        await self._audit.add(entry)
-        await self._events.add(
-            DomainEvent(
-                event_id=uuid.uuid4(),
-                event_type="ContentModerated",
-                tenant_id=item.tenant_id,
-                aggregate_id=item.id,
-                occurred_at=now,
-                payload={
-                    "content_id": str(item.id),
-                    "status": str(status),
-                    "score": result.score,
-                    "reasons": [str(r) for r in result.reasons],
-                    "model_version": result.model_version,
-                    "policy_version": policy_version,
-                },
-            )
+        event = DomainEvent(
+            event_id=uuid.uuid4(),
+            event_type="ContentModerated",
+            tenant_id=current.tenant_id,
+            aggregate_id=current.id,
+            occurred_at=now,
+            payload={
+                "content_id": str(current.id),
+                "status": str(status),
+                "score": result.score,
+                "reasons": [str(r) for r in result.reasons],
+                "model_version": result.model_version,
+                "policy_version": policy_version,
+            },
         )
-        return decided, entry
+        return decided, entry, event
 
     async def analyze(
         self, principal: Principal, item: ContentItem, *, override_human: bool = False

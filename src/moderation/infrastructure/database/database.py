@@ -1,9 +1,10 @@
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -11,6 +12,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+_log = structlog.get_logger(__name__)
+
+# Called after a commit with the session's `info`, where repositories note what they changed.
+CommitHook = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 
 class Database:
@@ -30,6 +36,21 @@ class Database:
         # a try), which gave multi-second tails under write load. Writers in this process take
         # turns on a lock instead. PostgreSQL needs none.
         self.write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+        self._commit_hooks: list[CommitHook] = []
+
+    def add_commit_hook(self, hook: CommitHook) -> None:
+        """Run `hook` after every commit made through `transaction` or `committed` (cache
+        invalidation: every process that writes registers it on its own `Database`)."""
+        self._commit_hooks.append(hook)
+
+    async def committed(self, session: AsyncSession) -> None:
+        """Run the commit hooks for `session`, just committed. A failing hook is logged and
+        does not fail the caller: the commit has happened."""
+        for hook in self._commit_hooks:
+            try:
+                await hook(session.info)
+            except Exception:
+                _log.exception("database.commit_hook_failed")
 
     def writing(self) -> contextlib.AbstractAsyncContextManager[object]:
         """Hold this around a transaction that will write (a no-op on PostgreSQL)."""
@@ -48,6 +69,8 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+        # Outside the write lock: a slow cache must not hold up the next writer.
+        await self.committed(session)
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -118,6 +118,12 @@ class ServiceMetrics:
             "Texts waiting for the engine in this process (micro-batcher queue).",
             registry=reg,
         )
+        self.content_cache_lookups = Counter(
+            _PREFIX + "content_cache_lookups_total",
+            "Content reads by cache outcome (hit, miss, bypass while Redis is failing).",
+            ["outcome"],
+            registry=reg,
+        )
         self.redis_errors = Counter(
             _PREFIX + "redis_errors_total",
             "Redis operations that failed.",
@@ -174,6 +180,10 @@ class ServiceMetrics:
     def count_worker_failure(self) -> None:
         """Count one failed background job."""
         self.worker_failures.inc()
+
+    def count_content_cache_lookup(self, outcome: str) -> None:
+        """Count one content read answered from the cache ("hit") or not."""
+        self.content_cache_lookups.labels(outcome=outcome).inc()
 
     def count_redis_error(self) -> None:
         """Count one failed Redis operation."""

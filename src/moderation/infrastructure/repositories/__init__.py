@@ -3,6 +3,7 @@
 from moderation.infrastructure.repositories.sql_api_key_repository import SqlApiKeyRepository
 from moderation.infrastructure.repositories.sql_audit_repository import SqlAuditRepository
 from moderation.infrastructure.repositories.sql_content_repository import (
+    CHANGED_CONTENT,
     PENDING_CONTENT_IDS,
     PENDING_WORK_FLAG,
     SqlContentRepository,
@@ -31,6 +32,7 @@ from moderation.infrastructure.repositories.sql_webhook_endpoint_repository impo
 )
 
 __all__ = [
+    "CHANGED_CONTENT",
     "OUTBOX_EVENTS_FLAG",
     "PENDING_CONTENT_IDS",
     "PENDING_WORK_FLAG",

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import select
@@ -13,6 +14,13 @@ class SqlAuditRepository:
 
     async def add(self, entry: AuditEntry) -> None:
         self._session.add(AuditRow(**entry.model_dump(mode="python")))
+        await self._session.flush()
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Several entries in one flush (one multi-row INSERT): a worker's batch of decisions."""
+        if not entries:
+            return
+        self._session.add_all(AuditRow(**entry.model_dump(mode="python")) for entry in entries)
         await self._session.flush()
 
     async def list_for_content(self, tenant_id: UUID, content_id: UUID) -> list[AuditEntry]:

@@ -22,6 +22,9 @@ PENDING_WORK_FLAG = "moderation.pending_work"
 # The ids of the pending items a session added: after commit they are sent to the task queue
 # (Celery mode), where a worker on another machine cannot be woken any other way.
 PENDING_CONTENT_IDS = "moderation.pending_content_ids"
+# (tenant id, item id) of every item whose visible state a session changed: after commit they
+# are invalidated in the content read cache.
+CHANGED_CONTENT = "moderation.changed_content"
 
 
 class SqlContentRepository:
@@ -107,7 +110,10 @@ class SqlContentRepository:
                 last_error=None,
             )
         )
-        return bool(getattr(result, "rowcount", 0))
+        changed = bool(getattr(result, "rowcount", 0))
+        if changed:
+            self._session.info.setdefault(CHANGED_CONTENT, set()).add((item.tenant_id, item.id))
+        return changed
 
     async def search(
         self,

@@ -28,24 +28,37 @@ class ContentModerator:
     def __init__(self, context: HandlerContext) -> None:
         self._context = context
         self._lease = timedelta(seconds=context.settings.worker_lease_seconds)
+        self._batch_size = context.settings.worker_batch_size
 
     async def moderate(self, content_ids: list[UUID]) -> int:
-        """Decide those of `content_ids` still pending; returns how many were decided."""
+        """Decide those of `content_ids` still pending; returns how many of them were decided.
+
+        Other due items may be decided along with them (see below); a failure raises only
+        when it concerns the task's own items, since the others are retried on their own."""
         database = self._context.database
         now = datetime.now(UTC)
         async with database.transaction() as session:
-            items = await SqlContentRepository(session).claim(content_ids, now + self._lease)
+            content = SqlContentRepository(session)
+            items = await content.claim(content_ids, now + self._lease)
+            # Under load the queue holds a task per item; taking other due items along makes
+            # one engine batch and one write transaction of many (their own tasks then find
+            # them decided). Only when the task's own items are there: a redelivered or
+            # duplicate task stays cheap.
+            room = self._batch_size - len(items)
+            if items and room > 0:
+                items += await content.claim_due(now, room, now + self._lease)
         if not items:
             return 0
+        own = set(content_ids)
         groups: dict[UUID, list[ContentItem]] = {}
         for item in items:
             groups.setdefault(item.tenant_id, []).append(item)
-        decided = 0
+        decided: set[UUID] = set()
         failure: Exception | None = None
         # One tenant's failure (a broken policy, say) must not hold back another tenant's items.
         for group in groups.values():
             try:
-                decided += await self._decide(group)
+                decided |= await self._decide(group)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -53,32 +66,30 @@ class ContentModerator:
                 if self._context.metrics is not None:
                     self._context.metrics.count_worker_failure()
                 await self._defer(group, error)
-                failure = failure or error
+                if any(item.id in own for item in group):
+                    failure = failure or error
         if failure is not None:
             raise failure
-        return decided
+        return len(decided & own)
 
-    async def _decide(self, items: list[ContentItem]) -> int:
+    async def _decide(self, items: list[ContentItem]) -> set[UUID]:
         scorer = await self._context.scorer()
         database = self._context.database
         async with database.transaction(write=False) as session:
             scored = await auto_moderation_service(session, scorer).score(items)
-        decided = 0
         async with database.transaction() as session:
-            service = auto_moderation_service(session, scorer)
-            for item, (result, policy_version, elapsed_ms) in zip(items, scored, strict=True):
-                applied = await service.apply(item, result, policy_version, elapsed_ms)
-                if applied is None:
-                    continue
-                decided += 1
-                if self._context.metrics is not None:
-                    self._context.metrics.record_decision(
-                        "engine",
-                        str(applied[0].moderation_status),
-                        [str(r) for r in result.reasons],
-                        _flagged_categories(result.scores),
-                    )
-        return decided
+            applied = await auto_moderation_service(session, scorer).apply_many(
+                [(item, *outcome) for item, outcome in zip(items, scored, strict=True)]
+            )
+        if self._context.metrics is not None:
+            for decided, _, result in applied:
+                self._context.metrics.record_decision(
+                    "engine",
+                    str(decided.moderation_status),
+                    [str(r) for r in result.reasons],
+                    _flagged_categories(result.scores),
+                )
+        return {decided.id for decided, _, _ in applied}
 
     async def _defer(self, items: list[ContentItem], error: Exception) -> None:
         base = self._context.settings.worker_base_backoff_seconds

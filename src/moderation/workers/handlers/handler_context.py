@@ -33,6 +33,7 @@ class HandlerContext:
         from moderation.ml.engine import Engine, EngineOptions
 
         database = Database(settings.effective_database_url)
+        closers = cls.invalidate_content_cache(database, settings)
         loaded: list[BatchingScorer] = []
         lock = asyncio.Lock()
 
@@ -61,8 +62,24 @@ class HandlerContext:
             settings=settings,
             queue=queue,
             scorer=scorer,
-            closers=[close_scorer, queue.close, database.dispose],
+            closers=[close_scorer, queue.close, *closers, database.dispose],
         )
+
+    @staticmethod
+    def invalidate_content_cache(
+        database: Database, settings: Settings
+    ) -> list[Callable[[], Awaitable[None]]]:
+        """With Redis configured, make every commit on `database` invalidate the items it
+        changed in the API's content cache (decisions made in a worker must leave it too);
+        returns the closers of what it opened."""
+        if not (settings.redis_url and settings.content_cache_seconds):
+            return []
+        from moderation.infrastructure.cache import ContentReadCache, connect_redis
+
+        redis = connect_redis(settings.redis_url)
+        cache = ContentReadCache(redis, settings.content_cache_seconds)
+        database.add_commit_hook(cache.invalidate_committed)
+        return [cache.close, redis.aclose]
 
     async def close(self) -> None:
         """Release what `standalone` opened, in order."""
