@@ -121,14 +121,15 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         limiter = RedisRateLimiter(redis, on_error=metrics.count_redis_error)
-        if settings.content_cache_seconds:
-            content_cache = ContentReadCache(
-                redis,
-                settings.content_cache_seconds,
-                on_error=metrics.count_redis_error,
-                on_lookup=metrics.count_content_cache_lookup,
-            )
-            database.add_commit_hook(content_cache.invalidate_committed)
+        # Writes invalidate even where this process does not read through the cache
+        # (content_cache_seconds=0): other replicas may.
+        content_cache = ContentReadCache(
+            redis,
+            max(1, settings.content_cache_seconds),
+            on_error=metrics.count_redis_error,
+            on_lookup=metrics.count_content_cache_lookup,
+        )
+        database.add_commit_hook(content_cache.invalidate_committed)
     jwt = JwtVerifier(
         secret=settings.effective_jwt_secret,
         public_key=settings.jwt_public_key,

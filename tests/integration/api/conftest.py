@@ -9,12 +9,16 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
-from tests.integration.api.support import ALL_SCOPES, TenantHandle, make_settings
+from tests.integration.api.support import (
+    ALL_SCOPES,
+    TenantHandle,
+    make_settings,
+    scratch_postgresql,
+)
 
 from moderation.api.dependencies import forget_credentials
 from moderation.core.config import Settings
@@ -24,8 +28,6 @@ from moderation.infrastructure.database import Migrator
 from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenantRepository
 from moderation.main import create_app
 from moderation.ml.engine import Engine
-
-POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="session")
@@ -44,23 +46,8 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def postgresql_url() -> Iterator[str]:
-    name = f"moderation_test_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncpg.PostgresError) as error:  # pragma: no cover - machine setup
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN}: {error}")
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    Migrator(url).upgrade()
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+    with scratch_postgresql("moderation_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

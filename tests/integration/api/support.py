@@ -1,14 +1,19 @@
 """Builders shared by the API tests."""
 
 import asyncio
+import contextlib
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import asyncpg
 import httpx
+import pytest
 
 from moderation.core.config import Settings
 from moderation.domain.models import Scope
+from moderation.infrastructure.database import Migrator
 
 # Generated per run: no secret-looking literal in the tree.
 TEST_JWT_SECRET = secrets.token_urlsafe(48)
@@ -66,3 +71,31 @@ async def wait_until_decided(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{content_id} still pending after {timeout} s")
         await asyncio.sleep(0.05)
+
+
+POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@contextlib.contextmanager
+def scratch_postgresql(prefix: str) -> Iterator[str]:
+    """A new, migrated PostgreSQL database named `prefix_<random>` (its async URL), dropped
+    afterwards; skips the test when PostgreSQL is not reachable."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as error:  # pragma: no cover - machine setup
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN}: {error}")
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    try:
+        Migrator(url).upgrade()
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
@@ -29,6 +28,7 @@ from tests.integration.api.support import (
     TenantHandle,
     content_body,
     make_settings,
+    scratch_postgresql,
     wait_until_decided,
 )
 from tests.unit.domain.event_schema_assertions import assert_valid_event
@@ -46,7 +46,6 @@ from moderation.main import create_app
 from moderation.ml.engine import Engine
 
 NATS_URL = "nats://127.0.0.1:4222"
-_POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 # --- This module's own databases: the shared ones hold other tests' unrelayed events. -----
@@ -61,23 +60,8 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def postgresql_url() -> Iterator[str]:
-    name = f"moderation_relay_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncpg.PostgresError) as error:  # pragma: no cover - machine setup
-        pytest.skip(f"PostgreSQL not reachable: {error}")
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    Migrator(url).upgrade()
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(_POSTGRES_ADMIN_DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+    with scratch_postgresql("moderation_relay") as url:
+        yield url
 
 
 # --- NATS: a stream and subject prefix per test, deleted afterwards. ---------------------

@@ -18,7 +18,7 @@ from moderation.domain.models.job_status import JobStatus
 from moderation.domain.models.moderation_reason import ModerationReason
 from moderation.domain.models.moderation_result import ModerationResult
 from moderation.domain.models.moderation_status import ModerationStatus
-from moderation.domain.models.new_content import NewContent
+from moderation.domain.models.new_content import NewContent, content_created
 from moderation.domain.models.principal import Principal
 from moderation.domain.models.scope import Scope
 from moderation.domain.models.span import Span
@@ -63,4 +63,5 @@ __all__ = [
     "WebhookDeliveryStatus",
     "WebhookEndpoint",
     "WebhookEventType",
+    "content_created",
 ]

@@ -1,8 +1,13 @@
+import uuid
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from moderation.domain.models.content_item import ContentItem
 from moderation.domain.models.content_type import ContentType
+from moderation.domain.models.domain_event import DomainEvent
 
 
 class NewContent(BaseModel):
@@ -17,3 +22,36 @@ class NewContent(BaseModel):
     language: str | None = None
     tags: list[str] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def to_item(self, content_id: UUID, tenant_id: UUID, created_at: datetime) -> ContentItem:
+        """The stored form: a pending item of `tenant_id`."""
+        return ContentItem(
+            id=content_id,
+            tenant_id=tenant_id,
+            author_id=self.author_id,
+            title=self.title,
+            body=self.body,
+            content_type=self.content_type,
+            language=self.language,
+            tags=self.tags,
+            metadata=self.metadata,
+            created_at=created_at,
+        )
+
+
+def content_created(item: ContentItem) -> DomainEvent:
+    """The `ContentCreated` event announcing a newly stored item (same payload whether it came
+    from the API or an import)."""
+    return DomainEvent(
+        event_id=uuid.uuid4(),
+        event_type="ContentCreated",
+        tenant_id=item.tenant_id,
+        aggregate_id=item.id,
+        occurred_at=item.created_at,
+        payload={
+            "content_id": str(item.id),
+            "author_id": item.author_id,
+            "content_type": str(item.content_type),
+            "tags": item.tags,
+        },
+    )

@@ -14,6 +14,7 @@ from moderation.domain.models import (
     ModerationStatus,
     NewContent,
     Principal,
+    content_created,
 )
 from moderation.domain.repositories import (
     AuditRepository,
@@ -61,34 +62,9 @@ class ContentService:
                     )
                 return await self.get(principal, UUID(str(earlier.response["id"]))), True
         now = datetime.now(UTC)
-        item = ContentItem(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            author_id=new.author_id,
-            title=new.title,
-            body=new.body,
-            content_type=new.content_type,
-            language=new.language,
-            tags=new.tags,
-            metadata=new.metadata,
-            created_at=now,
-        )
+        item = new.to_item(uuid.uuid4(), tenant_id, now)
         await self._content.add(item, due_at=now)
-        await self._events.add(
-            DomainEvent(
-                event_id=uuid.uuid4(),
-                event_type="ContentCreated",
-                tenant_id=tenant_id,
-                aggregate_id=item.id,
-                occurred_at=now,
-                payload={
-                    "content_id": str(item.id),
-                    "author_id": item.author_id,
-                    "content_type": str(item.content_type),
-                    "tags": item.tags,
-                },
-            )
-        )
+        await self._events.add(content_created(item))
         if idempotency_key is not None:
             await self._idempotency.add(
                 IdempotencyRecord(

@@ -72,12 +72,13 @@ class HandlerContext:
         """With Redis configured, make every commit on `database` invalidate the items it
         changed in the API's content cache (decisions made in a worker must leave it too);
         returns the closers of what it opened."""
-        if not (settings.redis_url and settings.content_cache_seconds):
+        if not settings.redis_url:
             return []
         from moderation.infrastructure.cache import ContentReadCache, connect_redis
 
         redis = connect_redis(settings.redis_url)
-        cache = ContentReadCache(redis, settings.content_cache_seconds)
+        # Even with content_cache_seconds=0 here: the API replicas may read through the cache.
+        cache = ContentReadCache(redis, max(1, settings.content_cache_seconds))
         database.add_commit_hook(cache.invalidate_committed)
         return [cache.close, redis.aclose]
 

@@ -205,10 +205,13 @@ async def get_content(
     """One item and its current moderation state."""
 
     async def load() -> bytes:
-        return _content(await service.get(principal, content_id)).model_dump_json().encode()
+        item = _content(await service.get(principal, content_id)).model_dump(mode="json")
+        # Rendered as FastAPI renders a returned model, so cached and uncached answers (and the
+        # listing's items) are the same bytes.
+        return json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
     # With Redis, read through the content cache, which every write invalidates after commit.
-    cache = resources.content_cache
+    cache = resources.content_cache if resources.settings.content_cache_seconds else None
     body = await (cache.read(principal.tenant_id, content_id, load) if cache else load())
     return Response(body, media_type="application/json")
 
