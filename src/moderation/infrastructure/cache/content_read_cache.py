@@ -10,11 +10,11 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from moderation.infrastructure.cache.redis_breaker import RedisBreaker
 from moderation.infrastructure.repositories import CHANGED_CONTENT
 
 _log = structlog.get_logger(__name__)
 
-_WARN_INTERVAL_SECONDS = 30.0
 
 # One round trip for a read: the entry counts only when it was filled under the tenant's
 # current epoch; on a miss the caller gets a fill lease (or learns another reader holds it).
@@ -97,14 +97,15 @@ class ContentReadCache:
         self._ttl = ttl_seconds
         self._prefix = prefix
         self._lease_ms = lease_ms
-        self._on_error = on_error
         self._on_lookup = on_lookup
-        self._retry_interval = retry_interval_seconds
-        self._clock = clock
         self._read_script = client.register_script(_READ)
         self._fill_script = client.register_script(_FILL)
-        self._skip_redis_until = float("-inf")
-        self._last_warning = float("-inf")
+        self._breaker = RedisBreaker(
+            "content_cache",
+            retry_interval_seconds=retry_interval_seconds,
+            on_error=on_error,
+            clock=clock,
+        )
         # Tenants with an invalidation that did not reach Redis: their epochs must be bumped.
         # Each maps to the number of the latest loss, so that a bump only settles the losses
         # that happened before it was sent (one during it needs another bump).
@@ -133,7 +134,7 @@ class ContentReadCache:
                 keys=keys, args=[token, self._lease_ms, secrets.token_hex(8)]
             )
         except (RedisError, OSError):
-            self._failed("read")
+            self._breaker.failed("read")
             self._count("bypass")
             return await load()
         outcome, payload = int(found[0]), found[1]
@@ -150,7 +151,7 @@ class ContentReadCache:
         try:
             await self._fill_script(keys=keys, args=[token, epoch, body, self._ttl])
         except (RedisError, OSError):
-            self._failed("fill")
+            self._breaker.failed("fill")
         return body
 
     async def invalidate(self, changed: Iterable[tuple[UUID, UUID]]) -> None:
@@ -161,7 +162,7 @@ class ContentReadCache:
         pairs = list(changed)
         if not pairs and not self._unsettled:
             return
-        if self._clock() < self._skip_redis_until:
+        if self._breaker.is_open:
             self._lost(pairs)
             return
         if not await self._settle():
@@ -175,7 +176,7 @@ class ContentReadCache:
                 await pipe.execute()
         except (RedisError, OSError):
             self._lost(pairs)
-            self._failed("invalidate")
+            self._breaker.failed("invalidate")
 
     async def invalidate_committed(self, info: Mapping[str, Any]) -> None:
         """The `Database` commit hook: invalidate what the committed session changed."""
@@ -189,7 +190,7 @@ class ContentReadCache:
     async def _usable(self) -> bool:
         """Whether reads may use Redis now: not while backing off after a failure, and not
         before the epochs of tenants with a lost invalidation are bumped."""
-        if self._clock() < self._skip_redis_until:
+        if self._breaker.is_open:
             return False
         return await self._settle()
 
@@ -204,7 +205,7 @@ class ContentReadCache:
                     pipe.set(self._epoch_key(tenant_id), secrets.token_hex(8))
                 await pipe.execute()
         except (RedisError, OSError):
-            self._failed("epoch")
+            self._breaker.failed("epoch")
             return False
         for tenant_id, loss in settling.items():
             if self._unsettled.get(tenant_id) == loss:
@@ -221,12 +222,3 @@ class ContentReadCache:
     def _count(self, outcome: str) -> None:
         if self._on_lookup is not None:
             self._on_lookup(outcome)
-
-    def _failed(self, operation: str) -> None:
-        now = self._clock()
-        self._skip_redis_until = now + self._retry_interval
-        if self._on_error is not None:
-            self._on_error()
-        if now - self._last_warning >= _WARN_INTERVAL_SECONDS:
-            self._last_warning = now
-            _log.warning("content_cache.redis_failed", operation=operation, exc_info=True)

@@ -6,17 +6,12 @@ import time
 from collections.abc import Callable
 from uuid import UUID
 
-import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from moderation.domain.policy import ModerationPolicy
 from moderation.domain.services import TextScorer
-
-_log = structlog.get_logger(__name__)
-
-# While Redis is down, one warning per this many seconds is enough to be seen without flooding.
-_WARN_INTERVAL_SECONDS = 30.0
+from moderation.infrastructure.cache.redis_breaker import RedisBreaker
 
 
 class ScoreCache:
@@ -45,11 +40,12 @@ class ScoreCache:
         self._client = client
         self._ttl = ttl_seconds
         self._prefix = prefix
-        self._on_error = on_error
-        self._retry_interval = retry_interval_seconds
-        self._clock = clock
-        self._skip_redis_until = float("-inf")
-        self._last_warning = float("-inf")
+        self._breaker = RedisBreaker(
+            "score_cache",
+            retry_interval_seconds=retry_interval_seconds,
+            on_error=on_error,
+            clock=clock,
+        )
 
     @property
     def client(self) -> Redis:
@@ -94,17 +90,17 @@ class ScoreCache:
         return [results[key] for key in keys]
 
     async def _read(self, keys: list[str]) -> list[bytes | str | None]:
-        if not keys or self._clock() < self._skip_redis_until:
+        if not keys or self._breaker.is_open:
             return [None] * len(keys)
         try:
             values: list[bytes | str | None] = await self._client.mget(keys)
         except (RedisError, OSError):
-            self._failed("mget")
+            self._breaker.failed("mget")
             return [None] * len(keys)
         return values
 
     async def _write(self, entries: dict[str, dict[str, object]]) -> None:
-        if self._clock() < self._skip_redis_until:
+        if self._breaker.is_open:
             return
         try:
             async with self._client.pipeline(transaction=False) as pipe:
@@ -112,13 +108,4 @@ class ScoreCache:
                     pipe.set(key, json.dumps(value, separators=(",", ":")), ex=self._ttl)
                 await pipe.execute()
         except (RedisError, OSError):
-            self._failed("set")
-
-    def _failed(self, operation: str) -> None:
-        now = self._clock()
-        self._skip_redis_until = now + self._retry_interval
-        if self._on_error is not None:
-            self._on_error()
-        if now - self._last_warning >= _WARN_INTERVAL_SECONDS:
-            self._last_warning = now
-            _log.warning("score_cache.redis_failed", operation=operation, exc_info=True)
+            self._breaker.failed("set")
