@@ -13,8 +13,10 @@ ContentModerated event of the outbox reached the receiver at least once, correct
 was processed once (the receiver deduplicates by event id). `--compare-workers`: half the items
 on 1 worker first (no faults), then half on 2 workers (with the faults); throughput (first POST
 to last decision) and p50/p99 of POST-to-decision (moderated_at - created_at) per phase.
-Exits 1 when an invariant fails. Not part of the default test run (tests/e2e/test_stack_fault.py
-runs it small when MODERATION_RUN_STACK_TESTS=1).
+While items are moderated, each is read back through both APIs soon after its POST (so the
+content cache holds it pending); once settled, every item is read from every API and must match
+the database. Exits 1 when an invariant fails. tests/e2e/test_stack_fault.py runs it with 300
+items in the default test run.
 """
 
 import argparse
