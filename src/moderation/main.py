@@ -39,6 +39,7 @@ from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer, 
 from moderation.ml.engine import Engine, EngineOptions
 from moderation.workers import (
     CeleryJobQueue,
+    CoalescingTrigger,
     InProcessJobQueue,
     InProcessWorker,
     PendingSweeper,
@@ -252,7 +253,10 @@ def _start_relay(resources: AppResources) -> None:
     webhook_worker = resources.webhook_worker
     on_committed = webhook_worker.wake if webhook_worker else None
     if settings.broker_url and settings.webhooks_enabled:
-        on_committed = partial(_send_deliveries, resources)
+        # A worker task sends them; a burst of relay commits asks for one task per 0.5 s.
+        trigger = CoalescingTrigger(partial(_send_deliveries, resources), 0.5)
+        resources.delivery_trigger = trigger
+        on_committed = trigger.fire
     sinks.append(WebhookEventSink(on_committed=on_committed))
     resources.relay = OutboxRelay(
         resources.database,
@@ -264,18 +268,11 @@ def _start_relay(resources: AppResources) -> None:
     resources.relay.start()
 
 
-def _send_deliveries(resources: AppResources) -> None:
+async def _send_deliveries(resources: AppResources) -> None:
     """New deliveries were committed: have a Celery worker send them (best effort: the next
     sweep sends the task again if this one is lost)."""
-    queue = resources.job_queue
-    if queue is None:
-        return
-    task = asyncio.get_running_loop().create_task(queue.submit(TaskName.DELIVER_WEBHOOKS, []))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
-_background: set[asyncio.Task[None]] = set()
+    if resources.job_queue is not None:
+        await resources.job_queue.submit(TaskName.DELIVER_WEBHOOKS, [])
 
 
 def _start_jobs(resources: AppResources) -> None:
@@ -316,6 +313,8 @@ async def _stop(resources: AppResources) -> None:
         await resources.job_queue.close()
     if resources.webhook_worker is not None:
         await resources.webhook_worker.stop()
+    if resources.delivery_trigger is not None:
+        await resources.delivery_trigger.close()
     if resources.worker is not None:
         await resources.worker.stop()
     if resources.relay is not None:

@@ -12,7 +12,12 @@ from moderation.infrastructure.messaging import OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.infrastructure.ml import BatchingScorer
 from moderation.infrastructure.rate_limit import RateLimiter
-from moderation.workers import InProcessWorker, PendingSweeper, WebhookDeliveryWorker
+from moderation.workers import (
+    CoalescingTrigger,
+    InProcessWorker,
+    PendingSweeper,
+    WebhookDeliveryWorker,
+)
 
 
 @dataclass
@@ -30,6 +35,7 @@ class AppResources:
     worker: InProcessWorker | None = None
     webhook_worker: WebhookDeliveryWorker | None = None
     relay: OutboxRelay | None = None
+    delivery_trigger: CoalescingTrigger | None = None
     # Background tasks: Celery when MODERATION_BROKER_URL is set, in-process otherwise.
     job_queue: JobQueue | None = None
     sweeper: PendingSweeper | None = None

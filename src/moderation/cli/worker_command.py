@@ -16,8 +16,9 @@ def worker(
         int, typer.Option(min=1, max=256, help="Tasks run at once by this worker.")
     ] = 8,
     queues: Annotated[
-        str, typer.Option(help="Comma-separated queues to consume: moderation, jobs.")
-    ] = "moderation,jobs",
+        str,
+        typer.Option(help="Comma-separated queues to consume: moderation, jobs, webhooks."),
+    ] = "moderation,jobs,webhooks",
     pool: Annotated[
         str,
         typer.Option(

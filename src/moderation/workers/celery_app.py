@@ -34,7 +34,7 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 ContextFactory = Callable[[Settings, CeleryJobQueue], Awaitable[HandlerContext]]
 
-QUEUES = ("moderation", "jobs")
+QUEUES = ("moderation", "jobs", "webhooks")
 
 
 async def _standalone_context(settings: Settings, queue: CeleryJobQueue) -> HandlerContext:
@@ -123,7 +123,12 @@ def create_celery_app(
         worker_prefetch_multiplier=1,
         worker_cancel_long_running_tasks_on_connection_loss=True,
         task_default_queue=QUEUES[0],
-        task_routes={TaskName.RUN_JOB.value: {"queue": "jobs"}},
+        # Own queues, consumed in turn: neither a long import nor a backlog of webhook
+        # deliveries can keep new items waiting behind it.
+        task_routes={
+            TaskName.RUN_JOB.value: {"queue": "jobs"},
+            TaskName.DELIVER_WEBHOOKS.value: {"queue": "webhooks"},
+        },
         broker_connection_retry_on_startup=True,
         broker_transport_options={
             "visibility_timeout": settings.broker_visibility_timeout_seconds,

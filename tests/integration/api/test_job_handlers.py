@@ -3,7 +3,7 @@ re-scores keep reviewer decisions and re-record nothing, cancels stop between ba
 failures are retried then dead-lettered and replayed, and the sweeper re-sends lost work."""
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from sqlalchemy import func, select, update
-from tests.integration.api.support import make_settings
+from tests.integration.api.support import make_settings, scratch_postgresql
 from tests.integration.api.worker_support import (
     RecordingQueue,
     engine_context,
@@ -32,6 +32,7 @@ from moderation.domain.models import (
     TaskName,
 )
 from moderation.domain.services import ContentService, DeadLetterService, JobService
+from moderation.infrastructure.database import Migrator
 from moderation.infrastructure.database.tables import AuditRow, ContentRow, JobRow
 from moderation.infrastructure.repositories import (
     SqlAuditRepository,
@@ -287,3 +288,54 @@ async def test_the_sweeper_resends_overdue_items_and_jobs_once(context: HandlerC
 
     assert queue.moderated.count(item_id) == 1
     assert queue.jobs.count(job_id) == 1
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own: which items a task takes along depends on every pending
+    item in the database, and the shared ones hold other tests' items."""
+    if request.param == "postgresql":
+        with scratch_postgresql("moderation_claims") as url:
+            yield url
+        return
+    url = f"sqlite+aiosqlite:///{tmp_path / 'claims.db'}"
+    Migrator(url).upgrade()
+    yield url
+
+
+@pytest.mark.asyncio
+async def test_a_task_takes_other_unclaimed_items_along_but_not_one_held_elsewhere(
+    own_database_url: str, tmp_path: Path, tiny_engine: Engine
+) -> None:
+    context = engine_context(make_settings(own_database_url, data_dir=tmp_path), tiny_engine)
+    try:
+        await _take_along(context)
+    finally:
+        await context.close()
+
+
+async def _take_along(context: HandlerContext) -> None:
+    principal = await new_principal(context.database)
+    own, pushed, held = await _add_items(context, principal, 3)
+    now = datetime.now(UTC)
+    async with context.database.transaction() as session:
+        content = SqlContentRepository(session)
+        # The sweeper found them waiting in a backlog: re-sent, due time pushed out.
+        await content.mark_overdue(now + timedelta(seconds=1), 1000, now + timedelta(minutes=5))
+        # Another worker holds one (claimed: leased, attempts counted).
+        await content.claim([held], now + timedelta(minutes=5))
+
+    decided = await moderate_content(context, [str(own)])
+
+    async with context.database.transaction(write=False) as session:
+        rows = {
+            row.id: row
+            for row in await session.scalars(
+                select(ContentRow).where(ContentRow.id.in_([own, pushed, held]))
+            )
+        }
+    assert decided == 1  # the task counts its own items
+    assert rows[own].status != ModerationStatus.PENDING.value
+    assert rows[pushed].status != ModerationStatus.PENDING.value
+    assert rows[held].status == ModerationStatus.PENDING.value
+    assert rows[held].attempts == 1

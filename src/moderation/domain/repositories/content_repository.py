@@ -35,9 +35,10 @@ class ContentRepository(Protocol):
     ) -> ContentPage: ...
     async def stats(self, tenant_id: UUID) -> ContentStats: ...
     async def claim_due(
-        self, now: datetime, limit: int, lease_until: datetime
+        self, now: datetime, limit: int, lease_until: datetime, *, unclaimed: bool = False
     ) -> list[ContentItem]:
-        """Pending items whose next attempt is due, leased until `lease_until`."""
+        """Pending items whose next attempt is due (with `unclaimed`, also those never claimed
+        yet), leased until `lease_until`."""
         ...
 
     async def claim(self, ids: list[UUID], lease_until: datetime) -> list[ContentItem]:

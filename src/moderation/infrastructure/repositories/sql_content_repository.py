@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -183,8 +183,13 @@ class SqlContentRepository:
         )
 
     async def claim_due(
-        self, now: datetime, limit: int, lease_until: datetime
+        self, now: datetime, limit: int, lease_until: datetime, *, unclaimed: bool = False
     ) -> list[ContentItem]:
+        """Lease up to `limit` pending items that are due. With `unclaimed`, also those never
+        claimed whatever their due time: the sweeper pushes the due time of items that wait
+        long in a queue backlog, and a worker batching others along must still take them (a
+        never-claimed item cannot be in another worker's hands)."""
+        due = ContentRow.next_attempt_at <= now
         # SKIP LOCKED lets several workers claim disjoint batches on PostgreSQL; SQLite has a
         # single writer anyway and ignores it.
         rows = list(
@@ -192,7 +197,7 @@ class SqlContentRepository:
                 select(ContentRow)
                 .where(
                     ContentRow.status == str(ModerationStatus.PENDING),
-                    ContentRow.next_attempt_at <= now,
+                    or_(due, ContentRow.attempts == 0) if unclaimed else due,
                 )
                 .order_by(ContentRow.next_attempt_at)
                 .limit(limit)

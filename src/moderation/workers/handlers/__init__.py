@@ -6,6 +6,7 @@ again. `HANDLERS` maps each `TaskName` to its handler; the Celery app registers 
 entry.
 """
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
@@ -35,33 +36,26 @@ async def run_job(context: HandlerContext, args: Sequence[str]) -> object:
 async def deliver_webhooks(context: HandlerContext, args: Sequence[str]) -> int:  # noqa: ARG001
     """Send the webhook deliveries that are due (a broker-mode replacement for the API
     processes' delivery loop). Failed ones stay scheduled in the database; the next sweep
-    sends this task again, so retries need no broker-side countdown."""
-    from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer
+    sends this task again, so retries need no broker-side countdown.
 
+    A task works for about `_DELIVERY_BUDGET_SECONDS` and, when deliveries are still due,
+    sends itself again, behind whatever moderation waits: a worker thread is never held for
+    long by a backlog of deliveries."""
     settings = context.settings
-    deliverer = WebhookDeliverer(
-        context.database,
-        schedule=RetrySchedule(
-            base_seconds=settings.webhook_retry_base_seconds,
-            max_delay_seconds=settings.webhook_retry_max_seconds,
-            window_seconds=settings.webhook_retry_window_seconds,
-        ),
-        timeout_seconds=settings.webhook_timeout_seconds,
-        on_outcome=context.metrics.count_webhook_delivery if context.metrics else None,
-    )
+    deliverer = context.webhook_deliverer()
+    stop_at = time.monotonic() + _DELIVERY_BUDGET_SECONDS
     sent = 0
-    try:
-        for _ in range(_DELIVERY_ROUNDS):
-            done = await deliverer.run_once(settings.webhook_batch_size)
-            sent += done
-            if done < settings.webhook_batch_size:
-                break
-    finally:
-        await deliverer.aclose()
-    return sent
+    while True:
+        done = await deliverer.run_once(settings.webhook_batch_size)
+        sent += done
+        if done < settings.webhook_batch_size:
+            return sent
+        if time.monotonic() >= stop_at:
+            await context.queue.submit(TaskName.DELIVER_WEBHOOKS, [])
+            return sent
 
 
-_DELIVERY_ROUNDS = 20
+_DELIVERY_BUDGET_SECONDS = 2.0
 
 
 async def sweep(context: HandlerContext, args: Sequence[str]) -> tuple[int, int]:  # noqa: ARG001

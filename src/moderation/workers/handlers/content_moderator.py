@@ -46,7 +46,7 @@ class ContentModerator:
             # duplicate task stays cheap.
             room = self._batch_size - len(items)
             if items and room > 0:
-                items += await content.claim_due(now, room, now + self._lease)
+                items += await content.claim_due(now, room, now + self._lease, unclaimed=True)
         if not items:
             return 0
         own = set(content_ids)

@@ -1,11 +1,15 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from moderation.core.config import Settings
 from moderation.domain.services import JobQueue, TextScorer
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.metrics import ServiceMetrics
+
+if TYPE_CHECKING:
+    from moderation.infrastructure.webhooks import WebhookDeliverer
 
 ScorerProvider = Callable[[], Awaitable[TextScorer]]
 
@@ -24,6 +28,28 @@ class HandlerContext:
     scorer: ScorerProvider
     metrics: ServiceMetrics | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _deliverer: "WebhookDeliverer | None" = field(default=None, repr=False)
+
+    def webhook_deliverer(self) -> "WebhookDeliverer":
+        """This context's webhook deliverer, made on first use and kept: its HTTP client (TLS
+        context, connection pool) is costly to build per task."""
+        if self._deliverer is None:
+            from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer
+
+            settings = self.settings
+            self._deliverer = WebhookDeliverer(
+                self.database,
+                schedule=RetrySchedule(
+                    base_seconds=settings.webhook_retry_base_seconds,
+                    max_delay_seconds=settings.webhook_retry_max_seconds,
+                    window_seconds=settings.webhook_retry_window_seconds,
+                ),
+                timeout_seconds=settings.webhook_timeout_seconds,
+                on_outcome=self.metrics.count_webhook_delivery if self.metrics else None,
+            )
+            # Closed before the database (the last closer) that its final writes use.
+            self.closers.insert(max(0, len(self.closers) - 1), self._deliverer.aclose)
+        return self._deliverer
 
     @classmethod
     def standalone(cls, settings: Settings, queue: JobQueue) -> "HandlerContext":
