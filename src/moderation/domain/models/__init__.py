@@ -25,6 +25,7 @@ from moderation.domain.models.span import Span
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
 from moderation.domain.models.term_rule import TermRule
+from moderation.domain.models.webhook_attempt import WebhookAttempt
 from moderation.domain.models.webhook_delivery import WebhookDelivery
 from moderation.domain.models.webhook_delivery_page import WebhookDeliveryPage
 from moderation.domain.models.webhook_delivery_status import WebhookDeliveryStatus
@@ -58,6 +59,7 @@ __all__ = [
     "TaskName",
     "Tenant",
     "TermRule",
+    "WebhookAttempt",
     "WebhookDelivery",
     "WebhookDeliveryPage",
     "WebhookDeliveryStatus",

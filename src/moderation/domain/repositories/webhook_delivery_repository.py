@@ -1,8 +1,10 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from moderation.domain.models import (
+    WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryPage,
     WebhookDeliveryStatus,
@@ -32,16 +34,8 @@ class WebhookDeliveryRepository(Protocol):
         """Lease up to `limit` due deliveries of active endpoints until `lease_until`."""
         ...
 
-    async def record_attempt(
-        self,
-        delivery_id: UUID,
-        *,
-        status: WebhookDeliveryStatus,
-        attempts: int,
-        next_attempt_at: datetime | None,
-        status_code: int | None,
-        error: str | None,
-        delivered_at: datetime | None,
-    ) -> None: ...
+    async def record_attempts(self, attempts: Sequence[WebhookAttempt]) -> None:
+        """Record outcomes on deliveries still owed an attempt (one statement for all)."""
+        ...
 
     async def get(self, delivery_id: UUID) -> WebhookDelivery | None: ...

@@ -1,12 +1,14 @@
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import (
+    WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryPage,
     WebhookDeliveryStatus,
@@ -93,30 +95,43 @@ class SqlWebhookDeliveryRepository:
         await self._session.flush()
         return claimed
 
-    async def record_attempt(
-        self,
-        delivery_id: UUID,
-        *,
-        status: WebhookDeliveryStatus,
-        attempts: int,
-        next_attempt_at: datetime | None,
-        status_code: int | None,
-        error: str | None,
-        delivered_at: datetime | None,
-    ) -> None:
+    async def record_attempts(self, attempts: Sequence[WebhookAttempt]) -> None:
+        if not attempts:
+            return
+        table = cast(Table, WebhookDeliveryRow.__table__)
+        # One executemany, not an ORM update per delivery: a worker records hundreds a second.
         # Only a delivery still owed an attempt is updated: a late result can never turn a
         # delivered one back into a failure.
-        await self._session.execute(
-            update(WebhookDeliveryRow)
-            .where(WebhookDeliveryRow.id == delivery_id, WebhookDeliveryRow.status.in_(_RETRYABLE))
-            .values(
-                status=str(status),
-                attempts=attempts,
-                next_attempt_at=next_attempt_at,
-                last_status_code=status_code,
-                last_error=error[:2000] if error is not None else None,
-                delivered_at=delivered_at,
+        statement = (
+            update(table)
+            # Equalities, not IN: an expanding IN cannot be used with executemany.
+            .where(
+                table.c.id == bindparam("b_id"),
+                or_(*(table.c.status == status for status in _RETRYABLE)),
             )
+            .values(
+                status=bindparam("b_status"),
+                attempts=bindparam("b_attempts"),
+                next_attempt_at=bindparam("b_next"),
+                last_status_code=bindparam("b_code"),
+                last_error=bindparam("b_error"),
+                delivered_at=bindparam("b_delivered"),
+            )
+        )
+        await self._session.execute(
+            statement,
+            [
+                {
+                    "b_id": attempt.delivery_id,
+                    "b_status": str(attempt.status),
+                    "b_attempts": attempt.attempts,
+                    "b_next": attempt.next_attempt_at,
+                    "b_code": attempt.status_code,
+                    "b_error": attempt.error[:2000] if attempt.error is not None else None,
+                    "b_delivered": attempt.delivered_at,
+                }
+                for attempt in attempts
+            ],
         )
 
     async def get(self, delivery_id: UUID) -> WebhookDelivery | None:

@@ -10,7 +10,12 @@ from uuid import UUID
 import httpx
 import structlog
 
-from moderation.domain.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
+from moderation.domain.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.repositories import SqlWebhookDeliveryRepository
 from moderation.infrastructure.webhooks.retry_schedule import RetrySchedule
@@ -139,17 +144,20 @@ class WebhookDeliverer:
                     )
                 outcomes.append((delivery, outcome))
         async with self._database.transaction() as session:
-            repository = SqlWebhookDeliveryRepository(session)
-            for delivery, outcome in outcomes:
-                await repository.record_attempt(
-                    delivery.id,
-                    status=outcome.status,
-                    attempts=outcome.attempts,
-                    next_attempt_at=outcome.next_attempt_at,
-                    status_code=outcome.status_code,
-                    error=outcome.error,
-                    delivered_at=outcome.delivered_at,
-                )
+            await SqlWebhookDeliveryRepository(session).record_attempts(
+                [
+                    WebhookAttempt(
+                        delivery.id,
+                        status=outcome.status,
+                        attempts=outcome.attempts,
+                        next_attempt_at=outcome.next_attempt_at,
+                        status_code=outcome.status_code,
+                        error=outcome.error,
+                        delivered_at=outcome.delivered_at,
+                    )
+                    for delivery, outcome in outcomes
+                ]
+            )
         for _, outcome in outcomes:
             if self._on_outcome is not None:
                 deferred = not outcome.attempted and outcome.status.retryable

@@ -54,21 +54,36 @@ class HandlerContext:
     @classmethod
     def standalone(cls, settings: Settings, queue: JobQueue) -> "HandlerContext":
         """A context of its own (worker process, CLI): a database pool, and the engine loaded
-        on first use and served through a micro-batching scorer."""
-        from moderation.infrastructure.ml import BatchingScorer
+        on first use and served through a micro-batching scorer.
+
+        With `engine_process` (the default) the engine runs in spawned child processes, as in
+        the API: in one process it took the GIL from the event loop that claims, decides and
+        delivers webhooks, so a worker used one core however many it had."""
+        from moderation.infrastructure.ml import BatchingScorer, BlockingEngine, EngineProcess
         from moderation.ml.engine import Engine, EngineOptions
 
         database = Database(settings.effective_database_url)
         closers = cls.invalidate_content_cache(database, settings)
         loaded: list[BatchingScorer] = []
+        engines: list[EngineProcess] = []
         lock = asyncio.Lock()
 
         async def scorer() -> TextScorer:
             async with lock:
                 if not loaded:
                     options = EngineOptions(semantic=settings.semantic)
-                    engine = await asyncio.to_thread(Engine.load, settings.model, None, options)
-                    await asyncio.to_thread(engine.warm_up)
+                    engine: BlockingEngine
+                    if settings.engine_process:
+                        process = EngineProcess(
+                            settings.model, options, processes=settings.engine_processes
+                        )
+                        await asyncio.to_thread(process.start)
+                        engines.append(process)
+                        engine = process
+                    else:
+                        local = await asyncio.to_thread(Engine.load, settings.model, None, options)
+                        await asyncio.to_thread(local.warm_up)
+                        engine = local
                     batching = BatchingScorer(
                         engine,
                         max_batch_size=settings.batch_max_size,
@@ -82,6 +97,8 @@ class HandlerContext:
         async def close_scorer() -> None:
             for batching in loaded:
                 await batching.close()
+            for process in engines:
+                await asyncio.to_thread(process.close)
 
         return cls(
             database=database,
