@@ -240,6 +240,20 @@ class _Stack:
             time.sleep(0.1)
         os.killpg(pid, signal.SIGKILL)
 
+    def ready_workers(self, number: int) -> int:
+        """How many times worker-N has logged that its engine is loaded."""
+        log = self.run_dir / "logs" / f"worker-{number}.log"
+        return log.read_text(errors="replace").count("worker.engine_ready") if log.exists() else 0
+
+    def wait_worker_ready(self, number: int, seen: int = 0, timeout: float = 180) -> None:
+        """Wait until worker-N has loaded its engine more than `seen` times (model loading is
+        not part of what the phases measure)."""
+        deadline = time.monotonic() + timeout
+        while self.ready_workers(number) <= seen:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"worker-{number} did not load its engine in {timeout} s")
+            time.sleep(0.5)
+
     def start_worker(self, number: int) -> None:
         """Start worker-N again the way run-stack does (own session, same env, same pid file)."""
         env = dict(os.environ)
@@ -433,6 +447,8 @@ async def _run(args: argparse.Namespace, stack: _Stack, receiver: _Receiver) -> 
         db = await asyncpg.connect(f"{PG_SERVER}/{stack.database}")
         try:
             phases: list[_Phase] = []
+            for number in (1, 2):
+                stack.wait_worker_ready(number)
             if args.compare_workers:
                 half = args.items // 2
                 stack.kill_worker(2, signal.SIGTERM)
@@ -440,8 +456,10 @@ async def _run(args: argparse.Namespace, stack: _Stack, receiver: _Receiver) -> 
                 print(f"phase 1: {half} items, 1 worker, no faults")
                 await _submit(client, urls, key, bodies[:half], args.rate, phases[-1])
                 print(f"  settled: {await _wait_settled(db, args.timeout)}")
+                loaded = stack.ready_workers(2)
                 stack.start_worker(2)
-                await asyncio.sleep(3)  # the worker connects before the clock starts
+                await asyncio.to_thread(stack.wait_worker_ready, 2, loaded)
+                await asyncio.sleep(1)  # the worker connects before the clock starts
                 bodies = bodies[half:]
             phases.append(_Phase("phase 2" if phases else "run", 2))
             print(f"{phases[-1].name}: {len(bodies)} items, 2 workers, faults mid-run")

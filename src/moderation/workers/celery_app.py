@@ -16,7 +16,7 @@ from uuid import UUID
 
 import structlog
 from celery import Celery, Task  # type: ignore[import-untyped]
-from celery.signals import worker_shutdown  # type: ignore[import-untyped]
+from celery.signals import worker_init, worker_shutdown  # type: ignore[import-untyped]
 
 from moderation.core.config import Settings
 from moderation.domain.models import TaskName
@@ -196,8 +196,25 @@ def create_celery_app(
     def _shutdown(**_: Any) -> None:
         runtime.close()
 
+    def _warm_up(sender: Any = None, **_: Any) -> None:
+        # Before the worker consumes: the first tasks must not wait for (or time out on) the
+        # model loading, and `worker.engine_ready` in the log says the worker can score.
+        if getattr(sender, "app", None) is not app:
+            return
+        try:
+            runtime.run(_load_engine)
+            log.info("worker.engine_ready")
+        except Exception:
+            # Not fatal: the first task that needs the engine tries again.
+            log.exception("worker.engine_warm_up_failed")
+
+    worker_init.connect(_warm_up, weak=False)
     worker_shutdown.connect(_shutdown, weak=False)
     return app
+
+
+async def _load_engine(context: HandlerContext) -> None:
+    await context.scorer()
 
 
 def _task_body(runtime: _Runtime, handler: Handler) -> Callable[..., None]:
