@@ -1,3 +1,4 @@
+import abc
 import asyncio
 import contextlib
 
@@ -9,7 +10,7 @@ log = structlog.get_logger(__name__)
 STOP_GRACE_SECONDS = 5.0
 
 
-class PollingLoop:
+class PollingLoop(abc.ABC):
     """A background loop that runs one cycle, then sleeps until woken or the poll interval.
 
     Subclasses implement `_cycle` (returns True when a full batch was done, so there may be
@@ -44,13 +45,14 @@ class PollingLoop:
             self._task = None
             self._stopping = False
 
+    @abc.abstractmethod
     async def _cycle(self) -> bool:
-        raise NotImplementedError
+        """One round of work; True when there may be more to do at once."""
 
     def _pause(self) -> float:
         return self._poll_seconds
 
-    def _cycle_failed(self) -> None:
+    def _cycle_failed(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Hook: a cycle raised (already logged)."""
 
     async def _loop(self) -> None:

@@ -303,18 +303,20 @@ def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
     yield url
 
 
+@pytest_asyncio.fixture
+async def own_context(
+    own_database_url: str, tmp_path: Path, tiny_engine: Engine
+) -> AsyncIterator[HandlerContext]:
+    built = engine_context(make_settings(own_database_url, data_dir=tmp_path), tiny_engine)
+    yield built
+    await built.close()
+
+
 @pytest.mark.asyncio
 async def test_a_task_takes_other_unclaimed_items_along_but_not_one_held_elsewhere(
-    own_database_url: str, tmp_path: Path, tiny_engine: Engine
+    own_context: HandlerContext,
 ) -> None:
-    context = engine_context(make_settings(own_database_url, data_dir=tmp_path), tiny_engine)
-    try:
-        await _take_along(context)
-    finally:
-        await context.close()
-
-
-async def _take_along(context: HandlerContext) -> None:
+    context = own_context
     principal = await new_principal(context.database)
     own, pushed, held = await _add_items(context, principal, 3)
     now = datetime.now(UTC)
