@@ -41,6 +41,9 @@ def test_stack_survives_a_killed_worker_and_a_redis_restart() -> None:
         [sys.executable, str(REPO / "benchmarks" / "bench_stack.py"), "--items", "300",
          "--timeout", "120"],
         cwd=REPO,
+        # One engine child per process (8 would load the model 8 times on this test's 2 cores
+        # and take ~3.6 GB); the proof is about faults, not speed.
+        env={**os.environ, "MODERATION_ENGINE_PROCESSES": "1"},
         capture_output=True,
         text=True,
         timeout=280,
