@@ -198,6 +198,18 @@ class Settings(BaseSettings):
         default=256 * 1024 * 1024, ge=1024, description="Largest CSV/JSONL import upload."
     )
 
+    # Security settings, one block per concern (each block is edited on its own).
+    # --- security: webhook egress and delivery fairness ---
+    # --- end webhook egress ---
+    # --- security: tenant quotas and caches ---
+    # --- end tenant quotas ---
+    # --- security: policy rules and regexes ---
+    # --- end policy rules ---
+    # --- security: imports ---
+    # --- end imports ---
+    # --- security: input limits ---
+    # --- end input limits ---
+
     @model_validator(mode="after")
     def _safe_outside_dev(self) -> "Settings":
         secret = self.jwt_secret.get_secret_value()
