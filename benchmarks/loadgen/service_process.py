@@ -63,7 +63,9 @@ class ServiceProcess:
     def create_key(self, tenant: str) -> str:
         """A new tenant and a key with every scope (printed on the CLI's last stdout line)."""
         self.cli("tenants", "create", tenant)
-        return self.cli("keys", "create", "--tenant", tenant).strip().splitlines()[-1]
+        every_scope = "content:read,content:write,moderate,policy:admin"
+        created = self.cli("keys", "create", "--tenant", tenant, "--scopes", every_scope)
+        return created.strip().splitlines()[-1]
 
     def start(self, ready_timeout: float = 120.0) -> None:
         self._log = self._log_path.open("wb")

@@ -12,6 +12,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from moderation.api.app_resources import AppResources
 from moderation.api.exception_handlers import register_exception_handlers
@@ -29,13 +30,13 @@ from moderation.core.logging import configure_logging
 from moderation.domain.models import TaskName
 from moderation.domain.services import JobQueue
 from moderation.domain.services.event_sink import EventSink
-from moderation.infrastructure.cache import ContentReadCache, connect_redis
+from moderation.infrastructure.cache import ContentReadCache, ScoreCache, connect_redis
 from moderation.infrastructure.database import Database, Migrator
 from moderation.infrastructure.messaging import NatsEventSink, OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.infrastructure.ml import BatchingScorer, BlockingEngine, EngineProcess
 from moderation.infrastructure.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer, WebhookEventSink
+from moderation.infrastructure.webhooks import WebhookDeliverer, WebhookEventSink
 from moderation.ml.engine import Engine, EngineOptions
 from moderation.workers import (
     CeleryJobQueue,
@@ -45,6 +46,7 @@ from moderation.workers import (
     PendingSweeper,
     WebhookDeliveryWorker,
 )
+from moderation.workers.handlers import sweep_orphan_uploads
 
 log = structlog.get_logger(__name__)
 
@@ -107,6 +109,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(MetricsMiddleware, metrics=metrics_registry)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    if settings.trusted_proxies:
+        # Outermost: everything inside (auth throttling, /metrics, logs) sees the real client.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 
@@ -131,12 +136,10 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
             on_lookup=metrics.count_content_cache_lookup,
         )
         database.add_commit_hook(content_cache.invalidate_committed)
-    jwt = JwtVerifier(
-        secret=settings.effective_jwt_secret,
-        public_key=settings.jwt_public_key,
-        audience=settings.jwt_audience,
-        issuer=settings.jwt_issuer,
-    )
+    # Its own Redis database when redis_url is also the broker's, and a bounded size.
+    score_cache = ScoreCache.for_settings(settings, redis, on_error=metrics.count_redis_error)
+    # With no JWT key configured this reads (or first creates) data_dir/jwt-secret.
+    jwt = await asyncio.to_thread(JwtVerifier.from_settings, settings)
     log.info("service.starting", database=database.engine.url.render_as_string(hide_password=True))
     return AppResources(
         settings=settings,
@@ -146,6 +149,7 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
         jwt=jwt,
         redis=redis,
         content_cache=content_cache,
+        score_cache=score_cache,
     )
 
 
@@ -155,6 +159,8 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
     _start_webhooks(resources)
     _start_relay(resources)
     _start_jobs(resources)
+    # Uploads of imports that no job will read (cancelled, finished, abandoned) go at start.
+    await sweep_orphan_uploads(resources.database, settings)
     try:
         serving: BlockingEngine
         if engine is not None:
@@ -214,15 +220,8 @@ def _start_webhooks(resources: AppResources) -> None:
     # With a broker, Celery workers send deliveries (task moderation.deliver_webhooks).
     if not settings.webhooks_enabled or settings.broker_url:
         return
-    deliverer = WebhookDeliverer(
-        resources.database,
-        schedule=RetrySchedule(
-            base_seconds=settings.webhook_retry_base_seconds,
-            max_delay_seconds=settings.webhook_retry_max_seconds,
-            window_seconds=settings.webhook_retry_window_seconds,
-        ),
-        timeout_seconds=settings.webhook_timeout_seconds,
-        on_outcome=resources.metrics.count_webhook_delivery,
+    deliverer = WebhookDeliverer.from_settings(
+        resources.database, settings, on_outcome=resources.metrics.count_webhook_delivery
     )
     resources.webhook_worker = WebhookDeliveryWorker(
         deliverer,
@@ -324,6 +323,8 @@ async def _stop(resources: AppResources) -> None:
     await resources.rate_limiter.close()
     if resources.content_cache is not None:
         await resources.content_cache.close()
+    if resources.score_cache is not None:
+        await resources.score_cache.close()
     if resources.redis is not None:
         await resources.redis.aclose()
     await resources.database.dispose()

@@ -82,7 +82,10 @@ def test_a_worker_process_moderates_what_the_api_accepts(
     tmp_path: Path, tiny_model_dir: Path, broker: redis.Redis
 ) -> None:
     assert _run(tmp_path, "tenants", "create", "acme").returncode == 0
-    key = _run(tmp_path, "keys", "create", "--tenant", "acme").stdout.splitlines()[-1]
+    made = _run(
+        tmp_path, "keys", "create", "--tenant", "acme", "--scopes", "content:read,content:write"
+    )
+    key = made.stdout.splitlines()[-1]
     env = _environment(
         tmp_path, MODERATION_MODEL=str(tiny_model_dir), MODERATION_BROKER_URL=BROKER_URL
     )

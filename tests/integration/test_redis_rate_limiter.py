@@ -114,3 +114,49 @@ async def test_falls_back_to_memory_when_redis_is_down() -> None:
     assert limiter.degraded
     # Only the first hit tried Redis; the rest went straight to the fallback during the cooldown.
     assert len(errors) == 1
+
+
+@pytest.mark.asyncio
+async def test_peek_tells_without_counting(limiter: RedisRateLimiter) -> None:
+    fresh = await limiter.peek("k", 2, 10.0)
+    for _ in range(5):
+        await limiter.peek("k", 2, 10.0)
+    hits = [await limiter.hit("k", 2, 10.0) for _ in range(2)]
+    full = await limiter.peek("k", 2, 10.0)
+
+    assert (fresh.allowed, fresh.remaining) == (True, 2)
+    # Peeking five times used none of the budget.
+    assert [hit.allowed for hit in hits] == [True, True]
+    assert (full.allowed, full.remaining) == (False, 0)
+    assert 9.0 < full.retry_after <= 10.0
+    assert not (await limiter.hit("k", 2, 10.0)).allowed
+
+
+@pytest.mark.asyncio
+async def test_peek_sees_what_another_replica_counted(
+    client: Redis, limiter: RedisRateLimiter
+) -> None:
+    replica = RedisRateLimiter(client, prefix=limiter._prefix)
+    await replica.hit("k", 1, 10.0)
+
+    assert not (await limiter.peek("k", 1, 10.0)).allowed
+
+
+@pytest.mark.asyncio
+async def test_peek_falls_back_to_memory_when_redis_is_down() -> None:
+    dead = Redis.from_url(
+        "redis://127.0.0.1:1/0",
+        socket_connect_timeout=0.2,
+        socket_timeout=0.2,
+        retry=Retry(NoBackoff(), 0),
+    )
+    limiter = RedisRateLimiter(dead, prefix="test:rl:dead:")
+    try:
+        await limiter.hit("k", 1, 10.0)
+        peeked = await limiter.peek("k", 1, 10.0)
+    finally:
+        await limiter.close()
+        await dead.aclose()
+    # The fallback counted the hit, so the peek sees the budget spent.
+    assert not peeked.allowed
+    assert limiter.degraded

@@ -6,7 +6,7 @@ from redis.asyncio import Redis
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
 from moderation.domain.services import JobQueue
-from moderation.infrastructure.cache import ContentReadCache
+from moderation.infrastructure.cache import ContentReadCache, ScoreCache
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.messaging import OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
@@ -31,6 +31,7 @@ class AppResources:
     jwt: JwtVerifier
     redis: Redis | None = None
     content_cache: ContentReadCache | None = None
+    score_cache: ScoreCache | None = None
     scorer: BatchingScorer | None = None
     worker: InProcessWorker | None = None
     webhook_worker: WebhookDeliveryWorker | None = None

@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.api.app_resources import AppResources
+from moderation.api.failed_auth_throttle import FailedAuthThrottle
 from moderation.core.config import Settings
 from moderation.core.exceptions import (
     ForbiddenError,
@@ -20,7 +22,7 @@ from moderation.core.exceptions import (
     ServiceUnavailableError,
     UnauthorizedError,
 )
-from moderation.domain.models import Principal, Scope
+from moderation.domain.models import BacklogLimits, Principal, Scope
 from moderation.domain.policy import ModerationPolicy, TenantPolicy
 from moderation.domain.services import (
     AuthenticationService,
@@ -32,6 +34,7 @@ from moderation.domain.services import (
     WebhookService,
 )
 from moderation.infrastructure.cache import ScoreCache
+from moderation.infrastructure.network import EgressGuard
 from moderation.infrastructure.repositories import (
     OUTBOX_EVENTS_FLAG,
     PENDING_CONTENT_IDS,
@@ -132,29 +135,59 @@ async def get_principal(
     resources: ResourcesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The authenticated caller; also enforces the per-credential rate limit.
+    """The authenticated caller; also enforces the per-credential and per-tenant rate limits.
 
     Needs no request session: verified credentials are cached, and a miss opens its own short
-    read session, so the hot scoring path touches no database at all."""
+    read session, so the hot scoring path touches no database at all. A credential that must be
+    verified first passes the caller's failed-authentication budget (`FailedAuthThrottle`)."""
     token = credentials.credentials if credentials is not None else None
     if token is None and request.url.path.startswith("/v1alpha1/"):
         # Perspective clients send their key as ?key=…; accepted on that API only.
         token = request.query_params.get("key")
     if not token:
         raise UnauthorizedError("missing bearer credential")
-    principal = await _authenticate(resources, token)
+    principal = _cached_principal(token)
+    if principal is None:
+        throttle = failed_auth_throttle(resources)
+        await throttle.check(request)
+        try:
+            principal = await _authenticate(resources, token)
+        except UnauthorizedError:
+            await throttle.record_failure(request)
+            raise
     request.state.tenant_id = str(principal.tenant_id)
     structlog.contextvars.bind_contextvars(tenant_id=str(principal.tenant_id))
-    decision = await resources.rate_limiter.hit(
-        principal.actor, resources.settings.rate_limit_per_minute
-    )
-    if not decision.allowed:
-        resources.metrics.count_rate_limited()
-        raise RateLimitedError(
-            f"rate limit of {decision.limit} requests per minute exceeded",
-            retry_after=decision.retry_after,
-        )
+    await _enforce_rate_limits(resources, principal)
     return principal
+
+
+def failed_auth_throttle(resources: AppResources) -> FailedAuthThrottle:
+    """The failed-authentication budget per client address (shared through Redis if set)."""
+    return FailedAuthThrottle(
+        resources.rate_limiter,
+        resources.settings.auth_failures_per_minute,
+        on_refused=resources.metrics.count_rate_limited,
+    )
+
+
+async def _enforce_rate_limits(resources: AppResources, principal: Principal) -> None:
+    # The credential's own limit first: a request it refuses is not counted against the tenant,
+    # so one runaway key does not also spend its tenant's share. The credential is keyed with its
+    # tenant, since two tenants' identity providers may well use the same `sub`.
+    settings = resources.settings
+    limits = (
+        ("credential", f"{principal.tenant_id}:{principal.actor}", settings.rate_limit_per_minute),
+        ("tenant", f"tenant:{principal.tenant_id}", settings.effective_tenant_rate_limit),
+    )
+    for name, key, limit in limits:
+        decision = await resources.rate_limiter.hit(key, limit)
+        if not decision.allowed:
+            resources.metrics.count_rate_limited()
+            raise RateLimitedError(
+                f"{name} rate limit of {limit} requests per minute exceeded",
+                retry_after=decision.retry_after,
+                extra={"limit": name, "limit_per_minute": limit},
+            )
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -181,18 +214,10 @@ async def get_scorer(resources: ResourcesDep) -> TextScorer:
 ScorerDep = Annotated[TextScorer, Depends(get_scorer)]
 
 
-async def get_score_cache(request: Request, resources: ResourcesDep) -> ScoreCache | None:
-    """The process's cache of scoring results; None without Redis or when disabled."""
-    ttl = resources.settings.score_cache_seconds
-    if resources.redis is None or ttl == 0:
-        return None
-    # One per Redis client, built on first use: its circuit-breaker state must outlive the
-    # request, and a restarted lifespan brings a new client.
-    cache: ScoreCache | None = getattr(request.app.state, "score_cache", None)
-    if cache is None or cache.client is not resources.redis:
-        cache = ScoreCache(resources.redis, ttl, on_error=resources.metrics.count_redis_error)
-        request.app.state.score_cache = cache
-    return cache
+async def get_score_cache(resources: ResourcesDep) -> ScoreCache | None:
+    """The process's cache of scoring results (built in lifespan); None without Redis or when
+    disabled. One per process: its circuit-breaker state must outlive the request."""
+    return resources.score_cache
 
 
 ScoreCacheDep = Annotated[ScoreCache | None, Depends(get_score_cache)]
@@ -257,9 +282,11 @@ async def get_auto_moderation_service(
 AutoModerationServiceDep = Annotated[AutoModerationService, Depends(get_auto_moderation_service)]
 
 
-async def get_webhook_service(session: SessionDep) -> WebhookService:
+async def get_webhook_service(session: SessionDep, settings: SettingsDep) -> WebhookService:
     return WebhookService(
-        SqlWebhookEndpointRepository(session), SqlWebhookDeliveryRepository(session)
+        SqlWebhookEndpointRepository(session),
+        SqlWebhookDeliveryRepository(session),
+        EgressGuard.from_settings(settings),
     )
 
 
@@ -277,12 +304,19 @@ _auth_cache: dict[str, tuple[Principal, float]] = {}
 _policy_cache: dict[UUID, tuple[TenantPolicy, float]] = {}
 
 
-async def _authenticate(resources: AppResources, token: str) -> Principal:
-    cache_key = hashlib.sha256(token.encode()).hexdigest()
-    cached = _auth_cache.get(cache_key)
-    now = time.monotonic()
-    if cached is not None and cached[1] > now:
+def _auth_cache_key(token: str) -> str:
+    # surrogatepass: a ?key= query value may hold lone surrogates; any token has one digest.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cached_principal(token: str) -> Principal | None:
+    cached = _auth_cache.get(_auth_cache_key(token))
+    if cached is not None and cached[1] > time.monotonic():
         return cached[0]
+    return None
+
+
+async def _authenticate(resources: AppResources, token: str) -> Principal:
     async with resources.database.sessions() as session:
         service = AuthenticationService(
             SqlApiKeyRepository(session), SqlTenantRepository(session), resources.jwt
@@ -290,7 +324,7 @@ async def _authenticate(resources: AppResources, token: str) -> Principal:
         principal = await service.authenticate(token)
     if len(_auth_cache) >= _AUTH_CACHE_LIMIT:
         _auth_cache.clear()
-    _auth_cache[cache_key] = (principal, now + AUTH_CACHE_SECONDS)
+    _auth_cache[_auth_cache_key(token)] = (principal, time.monotonic() + AUTH_CACHE_SECONDS)
     return principal
 
 
@@ -305,26 +339,51 @@ def forget_policy(tenant_id: UUID) -> None:
     _policy_cache.pop(tenant_id, None)
 
 
-_backlog: dict[int, tuple[int, float]] = {}
+@dataclass
+class _PendingCount:
+    count: int
+    expires: float
+
+
+# Keyed by (process resources, tenant or None for all tenants).
+_backlog: dict[tuple[int, UUID | None], _PendingCount] = {}
 BACKLOG_CHECK_SECONDS = 1.0
 
 
-async def check_backlog(resources: ResourcesDep) -> None:
-    """503 + Retry-After when the auto-moderation backlog is over its bound (backpressure).
+async def check_backlog(resources: ResourcesDep, principal: PrincipalDep) -> None:
+    """503 + Retry-After when the auto-moderation backlog is over its bound; 429 + Retry-After
+    when the caller's tenant holds its whole share of it (`tenant_backlog_share`), so that one
+    tenant's flood does not turn every other tenant away (backpressure).
 
-    The count is a query, so each process re-reads it at most once a second."""
-    limit = resources.settings.max_pending_items
-    if limit <= 0:
+    The counts are queries, so each process re-reads each at most once a second; in between it
+    adds the items it admitted itself, so a burst inside that second cannot overshoot."""
+    settings = resources.settings
+    limits = BacklogLimits.of(settings.max_pending_items, settings.tenant_backlog_share)
+    if limits.total <= 0:
         return
+    counts = await _pending_counts(resources, principal.tenant_id)
+    limits.check(counts[0].count, counts[1].count)
+    for admitted in counts:
+        admitted.count += 1
+
+
+async def _pending_counts(
+    resources: AppResources, tenant_id: UUID
+) -> tuple[_PendingCount, _PendingCount]:
+    """(all tenants', this tenant's) pending items, each re-read when over a second old."""
     now = time.monotonic()
-    cached = _backlog.get(id(resources))
-    if cached is None or cached[1] <= now:
-        async with resources.database.sessions() as session:
-            pending = await SqlContentRepository(session).pending_count()
-        resources.metrics.set_queue_depth(pending)
-        cached = _backlog[id(resources)] = (pending, now + BACKLOG_CHECK_SECONDS)
-    if cached[0] >= limit:
-        raise ServiceUnavailableError(
-            f"{cached[0]} items are waiting for moderation (limit {limit}); retry later",
-            retry_after=30,
-        )
+    if len(_backlog) >= _AUTH_CACHE_LIMIT:
+        _backlog.clear()
+    total_key, tenant_key = (id(resources), None), (id(resources), tenant_id)
+    total, tenant = _backlog.get(total_key), _backlog.get(tenant_key)
+    # A session takes a connection only at its first query: none while both counts are fresh.
+    async with resources.database.sessions() as session:
+        content = SqlContentRepository(session)
+        if total is None or total.expires <= now:
+            total = _PendingCount(await content.pending_count(), now + BACKLOG_CHECK_SECONDS)
+            _backlog[total_key] = total
+            resources.metrics.set_queue_depth(total.count)
+        if tenant is None or tenant.expires <= now:
+            count = await content.pending_count(tenant_id)
+            tenant = _backlog[tenant_key] = _PendingCount(count, now + BACKLOG_CHECK_SECONDS)
+    return total, tenant

@@ -17,6 +17,7 @@ from moderation.cli.key_commands import keys_app
 from moderation.cli.score_stream import InputFormat, ScoreStream
 from moderation.cli.serve_command import serve
 from moderation.cli.tenant_commands import tenants_app
+from moderation.cli.token_commands import tokens_app
 from moderation.cli.worker_command import worker
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(keys_app, name="keys")
+app.add_typer(tokens_app, name="tokens")
 app.add_typer(db_app, name="db")
 app.command("worker")(worker)
 app.add_typer(jobs_app, name="jobs")

@@ -16,7 +16,14 @@ keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help
 ALL_SCOPES = ",".join(scope.value for scope in Scope)
 
 
-def _scopes(raw: str) -> set[Scope]:
+def parse_scopes(raw: str | None) -> set[Scope]:
+    """The scopes of a comma-separated ``--scopes``; a usage error when missing or unknown."""
+    if raw is None:
+        # No implicit "everything": a key (or token) gets exactly what its creator named.
+        raise typer.BadParameter(
+            f"name the scopes to grant, comma-separated, from {ALL_SCOPES}",
+            param_hint="--scopes",
+        )
     wanted = {part.strip() for part in raw.split(",") if part.strip()}
     unknown = sorted(wanted - {scope.value for scope in Scope})
     if unknown or not wanted:
@@ -30,11 +37,13 @@ def _scopes(raw: str) -> set[Scope]:
 @keys_app.command("create")
 def create(
     tenant: Annotated[str, typer.Option("--tenant", "-t", help="Tenant name or id.")],
-    scopes: Annotated[str, typer.Option(help=f"Comma-separated: {ALL_SCOPES}.")] = ALL_SCOPES,
+    scopes: Annotated[
+        str | None, typer.Option(help=f"Required. Comma-separated, from: {ALL_SCOPES}.")
+    ] = None,
     name: Annotated[str, typer.Option(help="A label for the key.")] = "default",
 ) -> None:
     """Create a key. The key is printed once, on the last line of stdout; only its hash is kept."""
-    wanted = _scopes(scopes)
+    wanted = parse_scopes(scopes)
 
     async def work(session: AsyncSession) -> tuple[ApiKey, str]:
         return await tenant_service(session).create_key(tenant, wanted, name)

@@ -15,7 +15,7 @@ def serve(
     """Run the HTTP service on its embedded defaults (SQLite in the data dir, in-process worker).
 
     Set MODERATION_DATABASE_URL=postgresql+asyncpg://… and MODERATION_REDIS_URL=redis://… for
-    PostgreSQL and Redis. Create a key with `moderation keys create --tenant NAME`.
+    PostgreSQL and Redis. Create a key with `moderation keys create --tenant NAME --scopes …`.
     """
     import uvicorn
 

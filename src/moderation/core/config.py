@@ -1,14 +1,28 @@
 """Service configuration: one validated `Settings`, read from `MODERATION_*` variables."""
 
+import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_JWT_SECRET = "dev-insecure-jwt-secret-change-me"  # noqa: S105 - refused outside env=dev
+# SHA-256 of HS256 secrets that were printed in this project's docs, examples or source: anyone
+# can sign tokens with them, so they are refused in every env. Digests, so that the refusal does
+# not republish them.
+_PUBLISHED_JWT_SECRET_DIGESTS = frozenset(
+    {
+        "e1e9e78a9a198cdbf9663fe4627952dd8f4c6b4bd5b67aa2b39bc321a111915e",
+        "02ee387ebbddcbea64bd6280710db10e5e0f68b9ea97e5e567bd047c337442da",
+    }
+)
+# RFC 7518 §3.2: an HS256 key must be at least as long as the hash output.
+_MIN_JWT_SECRET_BYTES = 32
+# Without MODERATION_TENANT_RATE_LIMIT_PER_MINUTE a tenant may use this many keys' worth.
+_TENANT_LIMIT_FACTOR = 5
 
 
 def _default_data_dir() -> Path:
@@ -71,15 +85,55 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 secret, 32+ random bytes. Unset (and no public key): env=dev "
+        "generates one in data_dir/jwt-secret on first start. '' turns HS256 off.",
+    )
     jwt_public_key: str | None = Field(
         default=None, description="PEM public key; when set, RS256 tokens are accepted."
     )
-    jwt_audience: str | None = None
-    jwt_issuer: str | None = None
+    jwt_audience: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Tokens must carry this `aud`. Required outside env=dev; with the generated "
+        "secret, `monocto-moderation-api` unless set.",
+    )
+    jwt_issuer: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Tokens must carry this `iss`. Required outside env=dev; with the generated "
+        "secret, `monocto-moderation` unless set.",
+    )
+    jwt_max_lifetime_seconds: int = Field(
+        default=86_400,
+        ge=60,
+        le=30 * 86_400,
+        description="Tokens must carry `iat`, and `exp - iat` may not exceed this.",
+    )
+    auth_failures_per_minute: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="Failed authentications a client address may make per minute; beyond, "
+        "its unverified credentials get 429 before any lookup.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        max_length=64,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For names the "
+        "client (for auth throttling and the /metrics loopback rule).",
+    )
+    tenant_rate_limit_per_minute: int | None = Field(
+        default=None,
+        ge=1,
+        description="Requests per tenant per minute, all its credentials together; "
+        f"default {_TENANT_LIMIT_FACTOR} × rate_limit_per_minute.",
+    )
 
     metrics_token: SecretStr | None = Field(
-        default=None, description="Bearer token for /metrics (else any valid credential)."
+        default=None,
+        description="Bearer token for /metrics; unset: served to loopback clients only.",
     )
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
@@ -200,43 +254,161 @@ class Settings(BaseSettings):
 
     # Security settings, one block per concern (each block is edited on its own).
     # --- security: webhook egress and delivery fairness ---
+    webhook_allow_private_networks: bool = Field(
+        default=False,
+        description="Let webhooks target loopback, private (RFC 1918, fc00::/7) and CGNAT "
+        "addresses: for local testing only. Link-local (cloud metadata), multicast and "
+        "unspecified addresses stay refused.",
+    )
+    webhook_max_concurrency: int = Field(
+        default=64, ge=1, le=1024, description="Webhook requests in flight at once, per process."
+    )
+    webhook_max_concurrency_per_tenant: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="Webhook requests in flight at once for one tenant, per process.",
+    )
+    webhook_max_concurrency_per_endpoint: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Webhook requests in flight at once to one endpoint, per process.",
+    )
     # --- end webhook egress ---
     # --- security: tenant quotas and caches ---
+    tenant_backlog_share: float = Field(
+        default=0.25,
+        gt=0.0,
+        le=1.0,
+        description="Fraction of max_pending_items one tenant's waiting items may fill; above "
+        "it that tenant's POST /content answers 429 with Retry-After while others go on "
+        "(1.0 = only the global bound).",
+    )
+    score_cache_redis_db: int | None = Field(
+        default=None,
+        ge=0,
+        le=255,
+        description="Redis database index of the /moderate score cache (on redis_url's "
+        "server). Unset: redis_url's own database, or the next index when that is also "
+        "the broker's database.",
+    )
+    score_cache_max_entries: int = Field(
+        default=100_000,
+        ge=1,
+        le=100_000_000,
+        description="Most results the score cache holds at once (all replicas together).",
+    )
+    score_cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024 * 1024,
+        description="Most bytes of keys and values the score cache holds at once (all "
+        "replicas together); new results are not cached while it is full.",
+    )
+    score_cache_max_entry_bytes: int = Field(
+        default=32 * 1024,
+        ge=256,
+        le=16 * 1024 * 1024,
+        description="A result larger than this is returned but not cached.",
+    )
     # --- end tenant quotas ---
     # --- security: policy rules and regexes ---
     # --- end policy rules ---
     # --- security: imports ---
+    import_max_record_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        description="Largest JSONL line or CSV record of an import (a quote left open counts "
+        "to the end of its record); a larger one is a row error and the import goes on.",
+    )
+    import_orphan_grace_seconds: float = Field(
+        default=3600.0,
+        ge=60.0,
+        le=7 * 86_400.0,
+        description="At start, an upload this old that no queued or running job will read is "
+        "deleted (an interrupted upload, a crash between storing and submitting).",
+    )
+    import_failed_retention_seconds: float = Field(
+        default=7 * 86_400.0,
+        ge=0.0,
+        le=90 * 86_400.0,
+        description="A failed import keeps its upload this long, for a dead-letter replay to "
+        "resume from; the start-up sweep deletes it afterwards.",
+    )
     # --- end imports ---
     # --- security: input limits ---
     # --- end input limits ---
 
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _blank_key_is_none(cls, value: str | None) -> str | None:
+        # An empty MODERATION_JWT_PUBLIC_KEY= in a compose file means "not configured".
+        return value if value and value.strip() else None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        # "*" would make the client address whatever the client writes in X-Forwarded-For.
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"MODERATION_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+                ) from None
+        return value
+
     @model_validator(mode="after")
     def _safe_outside_dev(self) -> "Settings":
-        secret = self.jwt_secret.get_secret_value()
-        if secret and len(secret.encode()) < 32:
-            raise ValueError("MODERATION_JWT_SECRET must be at least 32 bytes (RFC 7518)")
-        if self.env != "dev":
-            if self.jwt_public_key is None and self.jwt_secret.get_secret_value() in {
-                DEV_JWT_SECRET,
-                "",
-            }:
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret is not None else None
+        if secret:
+            if len(secret.encode()) < _MIN_JWT_SECRET_BYTES:
+                raise ValueError("MODERATION_JWT_SECRET must be at least 32 bytes (RFC 7518)")
+            if hashlib.sha256(secret.encode()).hexdigest() in _PUBLISHED_JWT_SECRET_DIGESTS:
                 raise ValueError(
-                    "MODERATION_JWT_SECRET must be set to a real secret outside env=dev"
+                    "MODERATION_JWT_SECRET is an example secret published with this project; "
+                    "generate one (openssl rand -base64 48)"
                 )
-            if len(self.jwt_secret.get_secret_value()) < 32 and self.jwt_public_key is None:
-                raise ValueError("MODERATION_JWT_SECRET must be at least 32 characters")
+        elif secret == "" and self.jwt_public_key is None:
+            raise ValueError(
+                "MODERATION_JWT_SECRET='' turns HS256 off but MODERATION_JWT_PUBLIC_KEY is not "
+                "set; unset MODERATION_JWT_SECRET for the generated local secret"
+            )
+        if self.env != "dev":
+            if self.uses_generated_jwt_secret:
+                raise ValueError(
+                    "outside env=dev set MODERATION_JWT_SECRET (32+ random bytes) or "
+                    "MODERATION_JWT_PUBLIC_KEY; the generated local secret is for env=dev"
+                )
+            if self.jwt_audience is None or self.jwt_issuer is None:
+                raise ValueError(
+                    "outside env=dev a JWT key needs MODERATION_JWT_AUDIENCE and "
+                    "MODERATION_JWT_ISSUER: a token must name this service and who issued it"
+                )
             if "*" in self.cors_origins:
                 raise ValueError("MODERATION_CORS_ORIGINS='*' is refused outside env=dev")
         return self
 
     @property
     def effective_jwt_secret(self) -> str | None:
-        """The HS256 secret to accept, if any. The development default is never accepted
-        outside env=dev, even when RS256 is configured beside it."""
-        secret = self.jwt_secret.get_secret_value()
-        if not secret or (secret == DEV_JWT_SECRET and self.env != "dev"):
+        """The configured HS256 secret, if any (None when unset or turned off with '')."""
+        if self.jwt_secret is None:
             return None
-        return secret
+        return self.jwt_secret.get_secret_value() or None
+
+    @property
+    def uses_generated_jwt_secret(self) -> bool:
+        """No JWT key is configured: HS256 with the secret generated in data_dir."""
+        return self.jwt_secret is None and self.jwt_public_key is None
+
+    @property
+    def effective_tenant_rate_limit(self) -> int:
+        """Requests per minute one tenant may make with all its credentials together."""
+        if self.tenant_rate_limit_per_minute is not None:
+            return self.tenant_rate_limit_per_minute
+        return _TENANT_LIMIT_FACTOR * self.rate_limit_per_minute
 
     @property
     def effective_database_url(self) -> str:

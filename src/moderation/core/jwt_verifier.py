@@ -1,3 +1,4 @@
+import re
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -8,12 +9,23 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from moderation.core.config import Settings
 from moderation.core.exceptions import UnauthorizedError
 from moderation.core.jwt_claims import JwtClaims
+from moderation.core.local_jwt_secret import (
+    LOCAL_JWT_AUDIENCE,
+    LOCAL_JWT_ISSUER,
+    load_or_create_local_jwt_secret,
+)
 from moderation.domain.models import Scope
 
 # RFC 7518 §3.2: an HS256 key must be at least as long as the hash output.
 _MIN_HMAC_SECRET_BYTES = 32
+# A compact JWS is three base64url segments (RFC 7515 §7.1). Anything else, non-ASCII bytes
+# included, is refused before any parsing; 8 KiB is far above any real token.
+_COMPACT_JWS_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_MAX_TOKEN_LENGTH = 8192
+DEFAULT_MAX_LIFETIME_SECONDS = 86_400
 
 _FAILURE_DETAILS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "token expired"),
@@ -21,6 +33,7 @@ _FAILURE_DETAILS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.InvalidSignatureError, "invalid token signature"),
     (jwt.InvalidAudienceError, "invalid token audience"),
     (jwt.InvalidIssuerError, "invalid token issuer"),
+    (jwt.InvalidIssuedAtError, "invalid token issue time"),
 )
 
 
@@ -29,7 +42,8 @@ class JwtVerifier:
 
     Only algorithms whose key is configured are accepted, and the key is chosen by the algorithm,
     never the other way round: a token cannot pick ``none``, nor get an RSA public key (which is
-    public) used as an HMAC secret.
+    public) used as an HMAC secret. Every token needs ``exp`` and ``iat``, and may live at most
+    ``max_lifetime_seconds`` (``exp - iat``): a leaked token cannot be minted to last a year.
     """
 
     def __init__(
@@ -39,6 +53,7 @@ class JwtVerifier:
         audience: str | None = None,
         issuer: str | None = None,
         leeway_seconds: int = 30,
+        max_lifetime_seconds: int = DEFAULT_MAX_LIFETIME_SECONDS,
     ) -> None:
         self._keys: dict[str, str | RSAPublicKey] = {}
         self._secret = secret or None
@@ -59,21 +74,61 @@ class JwtVerifier:
         if not self._keys:
             msg = "configure an HS256 secret, an RS256 public key, or both"
             raise ValueError(msg)
+        if max_lifetime_seconds < 1:
+            msg = "max_lifetime_seconds must be positive"
+            raise ValueError(msg)
         self._audience = audience or None
         self._issuer = issuer or None
         self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "JwtVerifier":
+        """The verifier the service runs with: the configured keys, or else the install's
+        generated secret (read or created in ``data_dir``, which is file I/O) with the service's
+        own issuer and audience."""
+        if settings.uses_generated_jwt_secret:
+            return cls(
+                secret=load_or_create_local_jwt_secret(settings.data_dir),
+                public_key=None,
+                audience=settings.jwt_audience or LOCAL_JWT_AUDIENCE,
+                issuer=settings.jwt_issuer or LOCAL_JWT_ISSUER,
+                max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
+            )
+        return cls(
+            secret=settings.effective_jwt_secret,
+            public_key=settings.jwt_public_key,
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
+        )
+
+    @staticmethod
+    def is_token_shaped(token: str) -> bool:
+        """Whether ``token`` is shaped like a compact JWT (checked before any parsing)."""
+        return len(token) <= _MAX_TOKEN_LENGTH and _COMPACT_JWS_RE.fullmatch(token) is not None
 
     @property
     def algorithms(self) -> frozenset[str]:
         """The algorithms this verifier accepts."""
         return frozenset(self._keys)
 
+    @property
+    def max_lifetime_seconds(self) -> int:
+        """The longest ``exp - iat`` a token may have."""
+        return self._max_lifetime
+
     def verify(self, token: str) -> JwtClaims:
         """Check ``token``'s signature and registered claims and return its claims.
 
         Raises `UnauthorizedError` with a short detail on any failure.
         """
+        if not self.is_token_shaped(token):
+            raise UnauthorizedError("invalid token")
         payload = self._decode(token)
+        lifetime = float(payload["exp"]) - float(payload["iat"])
+        if lifetime > self._max_lifetime:
+            raise UnauthorizedError(f"token lifetime exceeds the {self._max_lifetime} s maximum")
         subject = payload.get("sub")
         if not isinstance(subject, str) or not subject:
             raise UnauthorizedError("invalid token subject")
@@ -100,6 +155,9 @@ class JwtVerifier:
         if self._secret is None:
             msg = "issuing tokens needs the HS256 secret"
             raise RuntimeError(msg)
+        if not 1 <= ttl_seconds <= self._max_lifetime:
+            msg = f"ttl_seconds must be between 1 and {self._max_lifetime}"
+            raise ValueError(msg)
         now = int(time.time())
         claims: dict[str, Any] = {
             "sub": subject,
@@ -123,7 +181,7 @@ class JwtVerifier:
         if not isinstance(algorithm, str) or algorithm not in self._keys:
             raise UnauthorizedError("unsupported token algorithm")
         key = self._keys[algorithm]
-        required = ["exp", "sub"]
+        required = ["exp", "iat", "sub"]
         if self._audience is not None:
             required.append("aud")
         if self._issuer is not None:

@@ -3,15 +3,20 @@
 Every line carries an ISO-8601 UTC timestamp, the level, the logger name and whatever was bound
 with `structlog.contextvars` (the request id, the tenant), rendered as one JSON object per line or,
 for a developer terminal, by structlog's console renderer.
+
+Credentials in query strings are masked in every line, whichever logger wrote it: Perspective
+clients send their API key as `?key=…`, a webhook URL may carry `?token=…`, and uvicorn's and
+httpx's lines carry the whole URL. Such a value is written as `key=REDACTED`.
 """
 
 import json
 import logging
+import re
 import sys
 from typing import Any
 
 import structlog
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
 
 # Marks the handler this module installs, so that a second call replaces it instead of adding a
 # duplicate (which would print every line twice) and so that handlers others installed survive.
@@ -33,6 +38,31 @@ class _CurrentStdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         # Handler.handle holds the handler lock around emit, so swapping the stream is safe.
         self.stream = sys.stdout
         super().emit(record)
+
+
+# A credential-bearing query parameter (first in a string, or after `?`, `&` or `;`; any case)
+# and its value, up to the next separator, quote, space or fragment.
+_SECRET_QUERY = re.compile(
+    r"(?i)(?:^|(?<=[?&;]))((?:api[_-]?)?key|(?:access[_-]|auth[_-]|id[_-])?token|secret|password|sig)"
+    r"=[^&;#\s\"'<>]*"
+)
+REDACTED = "REDACTED"
+
+
+def redact_query_secrets(text: str) -> str:
+    """`text` with the value of every credential-like query parameter replaced by REDACTED."""
+    if "=" not in text:
+        return text
+    return _SECRET_QUERY.sub(lambda match: f"{match.group(1)}={REDACTED}", text)
+
+
+def _redact_secrets(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
+    # Last before rendering, so it also sees the formatted stdlib message (uvicorn's access line,
+    # httpx's request line) and the rendered traceback.
+    for name, value in event_dict.items():
+        if isinstance(value, str) and "=" in value:
+            event_dict[name] = redact_query_secrets(value)
+    return event_dict
 
 
 def _shared_processors() -> list[Processor]:
@@ -81,6 +111,7 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
     if json_logs:
         # The console renderer prints tracebacks itself; JSON needs them as a string field.
         final.append(structlog.processors.format_exc_info)
+    final.append(_redact_secrets)
     final.append(_renderer(json_logs))
     formatter = structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=final)
 

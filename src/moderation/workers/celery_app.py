@@ -27,6 +27,7 @@ from moderation.workers.handlers import (
     Handler,
     HandlerContext,
     record_dead_letter,
+    sweep_orphan_uploads,
 )
 
 log = structlog.get_logger(__name__)
@@ -202,6 +203,7 @@ def create_celery_app(
         if getattr(sender, "app", None) is not app:
             return
         try:
+            runtime.run(_sweep_uploads)
             runtime.run(_load_engine)
             log.info("worker.engine_ready")
         except Exception:
@@ -215,6 +217,11 @@ def create_celery_app(
 
 async def _load_engine(context: HandlerContext) -> None:
     await context.scorer()
+
+
+async def _sweep_uploads(context: HandlerContext) -> None:
+    # Uploads of imports that no job will read again (never raises: it logs).
+    await sweep_orphan_uploads(context.database, context.settings)
 
 
 def _task_body(runtime: _Runtime, handler: Handler) -> Callable[..., None]:

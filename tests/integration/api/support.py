@@ -17,6 +17,9 @@ from moderation.infrastructure.database import Migrator
 
 # Generated per run: no secret-looking literal in the tree.
 TEST_JWT_SECRET = secrets.token_urlsafe(48)
+# Outside env=dev a JWT key needs both (tokens made for these tests carry them).
+TEST_JWT_AUDIENCE = "moderation-tests"
+TEST_JWT_ISSUER = "https://idp.tests.example"
 ALL_SCOPES = frozenset(Scope)
 
 
@@ -39,8 +42,12 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "auto_migrate": False,
         "jwt_secret": TEST_JWT_SECRET,
+        "jwt_audience": TEST_JWT_AUDIENCE,
+        "jwt_issuer": TEST_JWT_ISSUER,
         "worker_poll_seconds": 0.05,
         "rate_limit_per_minute": 100_000,
+        # Every test client is 127.0.0.1: tests that expect many 401s must not meet the throttle.
+        "auth_failures_per_minute": 100_000,
         "log_json": True,
     }
     values.update(overrides)

@@ -18,11 +18,15 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
-from pydantic import SecretStr, ValidationError
-from tests.integration.api.support import TEST_JWT_SECRET, TenantHandle, make_settings
+from tests.integration.api.support import (
+    TEST_JWT_AUDIENCE,
+    TEST_JWT_ISSUER,
+    TEST_JWT_SECRET,
+    TenantHandle,
+    make_settings,
+)
 
 from moderation.api.dependencies import forget_credentials
-from moderation.core.config import DEV_JWT_SECRET, Settings
 from moderation.domain.models import Scope
 from moderation.domain.services import TenantService
 from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenantRepository
@@ -61,6 +65,8 @@ def _claims(tenant_id: uuid.UUID, **overrides: object) -> dict[str, Any]:
         "scope": "content:read moderate",
         "iat": now,
         "exp": now + 600,
+        "aud": TEST_JWT_AUDIENCE,
+        "iss": TEST_JWT_ISSUER,
     }
     claims.update(overrides)
     return claims
@@ -131,6 +137,11 @@ async def test_pyjwt_token_with_scope_list_acts_as_a_user_of_its_tenant(
         ("alg_none", "unsupported token algorithm"),
         ("no_tenant", "token lacks the 'tenant_id' claim"),
         ("garbage", "invalid token"),
+        ("no_iat", "token lacks the 'iat' claim"),
+        ("too_long_lived", "token lifetime exceeds the 86400 s maximum"),
+        ("not_yet_valid", "token not yet valid"),
+        ("no_audience", "token lacks the 'aud' claim"),
+        ("other_issuer", "invalid token issuer"),
     ],
 )
 async def test_bad_jwts_are_401_problems(
@@ -152,6 +163,25 @@ async def test_bad_jwts_are_401_problems(
             algorithm="HS256",
         ),
         "garbage": lambda: "not.a.jwt",
+        "no_iat": lambda: jwt.encode(
+            {k: v for k, v in _claims(tenant.id).items() if k != "iat"},
+            TEST_JWT_SECRET,
+            algorithm="HS256",
+        ),
+        "too_long_lived": lambda: jwt.encode(
+            _claims(tenant.id, exp=int(time.time()) + 86_401), TEST_JWT_SECRET, algorithm="HS256"
+        ),
+        "not_yet_valid": lambda: jwt.encode(
+            _claims(tenant.id, nbf=int(time.time()) + 300), TEST_JWT_SECRET, algorithm="HS256"
+        ),
+        "no_audience": lambda: jwt.encode(
+            {k: v for k, v in _claims(tenant.id).items() if k != "aud"},
+            TEST_JWT_SECRET,
+            algorithm="HS256",
+        ),
+        "other_issuer": lambda: jwt.encode(
+            _claims(tenant.id, iss="https://evil.example"), TEST_JWT_SECRET, algorithm="HS256"
+        ),
     }
 
     response = await client.get(CONTENT, headers=_bearer(tokens[case]()))
@@ -170,6 +200,23 @@ async def test_missing_or_malformed_credentials_are_401(client: httpx.AsyncClien
     _assert_unauthorized(missing, "missing bearer credential")
     _assert_unauthorized(wrong_key, "invalid API key")
     _assert_unauthorized(basic)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Bearer \xe9",
+        b"Bearer mod_\xe9\xe9",
+        b"Bearer eyJhbGciOiJIUzI1NiJ9\xe9.e30.c2ln",
+        b"Bearer " + b"\xff" * 3,
+    ],
+)
+async def test_a_non_ascii_bearer_is_a_401_problem(client: httpx.AsyncClient, raw: bytes) -> None:
+    # Raw latin-1 bytes, as a broken client sends them; never a 500.
+    response = await client.get(CONTENT, headers=[(b"authorization", raw)])
+
+    _assert_unauthorized(response)
 
 
 @pytest.mark.asyncio
@@ -368,58 +415,6 @@ async def test_cors_allows_only_configured_origins(
     assert preflight.headers["access-control-allow-origin"] == allowed
     assert "POST" in preflight.headers["access-control-allow-methods"]
     assert "access-control-allow-origin" not in foreign.headers
-
-
-# --- start-up safety ---------------------------------------------------------------------------
-
-
-def _public_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-
-
-@pytest.fixture
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """No MODERATION_* variable of the machine running the tests leaks into Settings."""
-    for name in ("ENV", "JWT_SECRET", "JWT_PUBLIC_KEY", "CORS_ORIGINS"):
-        monkeypatch.delenv(f"MODERATION_{name}", raising=False)
-    return monkeypatch
-
-
-@pytest.mark.usefixtures("clean_environment")
-def test_prod_refuses_the_default_jwt_secret() -> None:
-    with pytest.raises(ValidationError, match="MODERATION_JWT_SECRET"):
-        Settings(env="prod")
-    with pytest.raises(ValidationError, match="MODERATION_JWT_SECRET"):
-        Settings(env="prod", jwt_secret=SecretStr(DEV_JWT_SECRET))
-    with pytest.raises(ValidationError, match="at least 32"):
-        Settings(env="prod", jwt_secret=SecretStr("short"))
-
-
-def test_prod_reads_its_mode_and_secret_from_the_environment(
-    clean_environment: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch = clean_environment
-    monkeypatch.setenv("MODERATION_ENV", "prod")
-    with pytest.raises(ValidationError, match="MODERATION_JWT_SECRET"):
-        Settings()
-    monkeypatch.setenv("MODERATION_JWT_SECRET", TEST_JWT_SECRET)
-
-    settings = Settings()
-
-    assert settings.env == "prod"
-    assert settings.effective_jwt_secret == TEST_JWT_SECRET
-
-
-@pytest.mark.usefixtures("clean_environment")
-def test_the_dev_secret_is_accepted_only_in_dev() -> None:
-    # With RS256 configured, prod may start, but the well-known dev secret never verifies HS256.
-    assert Settings(env="prod", jwt_public_key=_public_pem()).effective_jwt_secret is None
-    assert Settings(env="dev").effective_jwt_secret == DEV_JWT_SECRET
 
 
 # --- router errors -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from moderation.infrastructure.repositories import (
     SqlWebhookDeliveryRepository,
     SqlWebhookEndpointRepository,
 )
+from moderation.infrastructure.network import EgressGuard
 from moderation.infrastructure.webhooks import WebhookEventSink
 from moderation.ml.engine import Engine
 from moderation.workers import handlers
@@ -33,7 +34,13 @@ pytestmark = pytest.mark.asyncio
 async def context(
     database_url: str, tmp_path: Path, tiny_engine: Engine
 ) -> AsyncIterator[HandlerContext]:
-    settings = make_settings(database_url, data_dir=tmp_path, webhook_batch_size=3)
+    # The receiver is on loopback: private targets are allowed explicitly.
+    settings = make_settings(
+        database_url,
+        data_dir=tmp_path,
+        webhook_batch_size=3,
+        webhook_allow_private_networks=True,
+    )
     built = engine_context(settings, tiny_engine, RecordingQueue())
     yield built
     await built.close()
@@ -44,7 +51,9 @@ async def _deliveries(context: HandlerContext, receiver: WebhookReceiver, count:
     principal = await new_principal(context.database)
     async with context.database.transaction() as session:
         service = WebhookService(
-            SqlWebhookEndpointRepository(session), SqlWebhookDeliveryRepository(session)
+            SqlWebhookEndpointRepository(session),
+            SqlWebhookDeliveryRepository(session),
+            EgressGuard.from_settings(context.settings),
         )
         endpoint, secret = await service.register(principal.tenant_id, receiver.url)
     receiver.secret = secret

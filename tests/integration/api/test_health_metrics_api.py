@@ -28,8 +28,10 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 @asynccontextmanager
-async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
+async def _client(
+    app: FastAPI, address: tuple[str, int] = ("127.0.0.1", 123)
+) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=address)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
 
@@ -106,29 +108,69 @@ async def test_not_ready_when_the_models_fail_to_load(
 
 
 @pytest.mark.asyncio
-async def test_metrics_need_a_credential(client: httpx.AsyncClient) -> None:
-    missing = await client.get("/metrics")
-    wrong = await client.get("/metrics", headers={"Authorization": "Bearer not-a-key"})
+async def test_without_a_token_metrics_answer_direct_loopback_clients_only(
+    app: FastAPI, tenant: TenantHandle
+) -> None:
+    async with _client(app) as local, _client(app, address=("203.0.113.7", 4000)) as remote:
+        scraped = await local.get("/metrics")
+        with_key = await remote.get("/metrics", headers=tenant.headers)
+        # A reverse proxy on the same host makes its clients look local.
+        proxied = await local.get("/metrics", headers={"X-Forwarded-For": "203.0.113.7"})
 
-    for response in (missing, wrong):
+    assert scraped.status_code == 200
+    assert "moderation_http_requests_total" in scraped.text
+    for response in (with_key, proxied):
         assert response.status_code == 401
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert "MODERATION_METRICS_TOKEN" in response.json()["detail"]
+        assert "moderation_" not in response.text
+
+
+@pytest.mark.asyncio
+async def test_metrics_token_is_the_only_credential_for_metrics(
+    database_url: str, tiny_engine: Engine, tenant: TenantHandle
+) -> None:
+    app = create_app(make_settings(database_url, metrics_token=METRICS_TOKEN), engine=tiny_engine)
+    async with (
+        app.router.lifespan_context(app),
+        _client(app, address=("203.0.113.7", 4000)) as client,
+        _client(app) as local,
+    ):
+        await asyncio.wait_for(app.state.resources.ready.wait(), 30)
+        scraped = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer scrape-token-x"})
+        missing = await local.get("/metrics")
+        tenant_key = await local.get("/metrics", headers=tenant.headers)
+        non_ascii = await client.get("/metrics", headers=[(b"authorization", b"Bearer \xe9t\xe9")])
+    forget_credentials()
+
+    assert scraped.status_code == 200
+    assert "moderation_http_requests_total" in scraped.text
+    # A tenant's key reads nothing of the operator's, not even from the loopback.
+    for response in (wrong, missing, tenant_key, non_ascii):
+        assert response.status_code == 401, response.text
         assert response.headers["content-type"] == PROBLEM_JSON
         assert "moderation_" not in response.text
 
 
 @pytest.mark.asyncio
-async def test_metrics_token_scrapes_without_an_api_key(
+async def test_guessing_the_metrics_token_is_throttled(
     database_url: str, tiny_engine: Engine
 ) -> None:
-    app = create_app(make_settings(database_url, metrics_token=METRICS_TOKEN), engine=tiny_engine)
+    settings = make_settings(database_url, metrics_token=METRICS_TOKEN, auth_failures_per_minute=2)
+    app = create_app(settings, engine=tiny_engine)
     async with app.router.lifespan_context(app), _client(app) as client:
-        await asyncio.wait_for(app.state.resources.ready.wait(), 30)
-        scraped = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-        wrong = await client.get("/metrics", headers={"Authorization": "Bearer scrape-token-x"})
+        guesses = [
+            (
+                await client.get("/metrics", headers={"Authorization": f"Bearer guess-{i}"})
+            ).status_code
+            for i in range(2)
+        ]
+        refused = await client.get("/metrics", headers={"Authorization": "Bearer guess-3"})
 
-    assert scraped.status_code == 200
-    assert "moderation_http_requests_total" in scraped.text
-    assert wrong.status_code == 401
+    assert guesses == [401, 401]
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
 
 
 @pytest.mark.asyncio

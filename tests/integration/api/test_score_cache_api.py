@@ -1,6 +1,7 @@
 """The Redis score cache behind POST /moderate, and the backlog gauge in /metrics."""
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -150,3 +151,118 @@ async def test_metrics_report_the_pending_backlog_from_the_database(
     )
     assert float(gauge.split()[1]) == pending
     assert pending >= 3
+
+
+# --- The cache's bounds: a TTL and a budget on every entry, off the broker's database. -------
+# Databases 14 and 15 of the local Redis belong to these tests: emptied before and after.
+BROKER_DB, CACHE_DB = 14, 15
+ENTRY_PATTERN = "moderation:score:*-*"  # entries start with the tenant's uuid, not "~"
+
+
+@pytest_asyncio.fixture
+async def own_dbs() -> AsyncIterator[dict[int, Redis]]:
+    clients = {db: Redis.from_url(f"redis://127.0.0.1:6379/{db}") for db in (BROKER_DB, CACHE_DB)}
+    for client in clients.values():
+        await client.flushdb()
+    yield clients
+    for client in clients.values():
+        await client.flushdb()
+        await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def _cache_app(
+    database_url: str, engine: Engine, **overrides: object
+) -> AsyncIterator[httpx.AsyncClient]:
+    values: dict[str, object] = {
+        "redis_url": f"redis://127.0.0.1:6379/{CACHE_DB}",
+        "worker_enabled": False,
+        **overrides,
+    }
+    app = create_app(make_settings(database_url, **values), engine=engine)
+    async with app.router.lifespan_context(app):
+        await asyncio.wait_for(app.state.resources.ready.wait(), 30)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+async def _entries(client: Redis) -> list[bytes]:
+    return [key async for key in client.scan_iter(match=ENTRY_PATTERN, count=1000)]
+
+
+@pytest.mark.asyncio
+async def test_the_cache_never_holds_more_entries_than_its_budget(
+    database_url: str, tiny_engine: Engine, make_tenant: MakeTenant, own_dbs: dict[int, Redis]
+) -> None:
+    tenant = await make_tenant()
+    texts = [f"Thanks, this fixed my problem! number {n}" for n in range(12)]
+    async with _cache_app(database_url, tiny_engine, score_cache_max_entries=5) as client:
+        await _moderate(client, tenant, *texts[:8])
+        for text in texts[8:]:
+            await _moderate(client, tenant, text)
+        again = await _moderate(client, tenant, *texts)
+
+    assert isinstance(again, dict)
+    assert [result["id"] for result in again["results"]] == [f"i{n}" for n in range(12)]
+    cache = own_dbs[CACHE_DB]
+    entries = await _entries(cache)
+    assert len(entries) == 5
+    # Every key the cache wrote, its accounting included, expires.
+    for key in await cache.keys("moderation:score:*"):
+        assert 0 < await cache.pttl(key) <= 3_600_000
+
+
+@pytest.mark.asyncio
+async def test_the_cache_never_holds_more_bytes_than_its_budget(
+    database_url: str, tiny_engine: Engine, make_tenant: MakeTenant, own_dbs: dict[int, Redis]
+) -> None:
+    tenant = await make_tenant()
+    texts = [f"Have you seen the new phone? Variant {n} of many." for n in range(40)]
+    async with _cache_app(database_url, tiny_engine, score_cache_max_bytes=4096) as client:
+        await _moderate(client, tenant, *texts[:20])
+        await _moderate(client, tenant, *texts[20:])
+
+    cache = own_dbs[CACHE_DB]
+    entries = await _entries(cache)
+    stored = 0
+    for key in entries:
+        value = await cache.get(key)
+        assert isinstance(value, bytes)
+        stored += ScoreCache.entry_size(key.decode(), value)
+    assert 0 < len(entries) < 40
+    assert stored <= 4096
+    assert int(await cache.get("moderation:score:~bytes") or 0) == stored
+
+
+@pytest.mark.asyncio
+async def test_a_result_over_the_entry_size_is_returned_but_not_cached(
+    database_url: str, tiny_engine: Engine, make_tenant: MakeTenant, own_dbs: dict[int, Redis]
+) -> None:
+    tenant = await make_tenant()
+    texts = ("Thanks, this fixed my problem!", "you idiot")
+    # Every result (scores of each category, the tier, the model) is larger than 256 bytes.
+    async with _cache_app(database_url, tiny_engine, score_cache_max_entry_bytes=256) as client:
+        first = await _moderate(client, tenant, *texts)
+        again = await _moderate(client, tenant, *texts)
+
+    assert isinstance(first, dict)
+    assert all(len(json.dumps(result)) > 256 for result in first["results"])
+    assert isinstance(again, dict)
+    assert again["results"] == first["results"]
+    assert await _entries(own_dbs[CACHE_DB]) == []
+
+
+@pytest.mark.asyncio
+async def test_the_cache_stays_off_the_brokers_database(
+    database_url: str, tiny_engine: Engine, make_tenant: MakeTenant, own_dbs: dict[int, Redis]
+) -> None:
+    tenant = await make_tenant()
+    shared = f"redis://127.0.0.1:6379/{BROKER_DB}"
+    async with _cache_app(
+        database_url, tiny_engine, redis_url=shared, broker_url=shared, sweep_seconds=3600
+    ) as client:
+        await _moderate(client, tenant, "one text", "another text")
+
+    assert await own_dbs[BROKER_DB].keys("moderation:score:*") == []
+    assert len(await _entries(own_dbs[CACHE_DB])) == 2

@@ -111,7 +111,7 @@ def test_bad_signature_is_refused() -> None:
     assert _detail(verifier, token) == "invalid token signature"
 
 
-@pytest.mark.parametrize("missing", ["exp", "sub"])
+@pytest.mark.parametrize("missing", ["exp", "iat", "sub"])
 def test_required_registered_claims(missing: str) -> None:
     verifier = JwtVerifier(secret=SECRET, public_key=None)
     token = jwt.encode(_claims(uuid4(), **{missing: None}), SECRET, algorithm="HS256")
@@ -222,3 +222,57 @@ def test_configuration_is_validated() -> None:
         JwtVerifier(secret="x" * 31, public_key=None)
     with pytest.raises(ValueError, match="PEM"):
         JwtVerifier(secret=None, public_key="not a pem")
+
+
+def test_a_token_may_live_at_most_the_maximum_lifetime() -> None:
+    verifier = JwtVerifier(secret=SECRET, public_key=None, max_lifetime_seconds=3600)
+    now = int(time.time())
+    longest = jwt.encode(_claims(uuid4(), iat=now, exp=now + 3600), SECRET, algorithm="HS256")
+    too_long = jwt.encode(_claims(uuid4(), iat=now, exp=now + 3601), SECRET, algorithm="HS256")
+    # Backdating iat does not help: the lifetime is exp - iat, whatever the clock says.
+    backdated = jwt.encode(
+        _claims(uuid4(), iat=now - 86_400, exp=now + 600), SECRET, algorithm="HS256"
+    )
+    assert verifier.verify(longest).subject == "alice"
+    assert _detail(verifier, too_long) == "token lifetime exceeds the 3600 s maximum"
+    assert _detail(verifier, backdated) == "token lifetime exceeds the 3600 s maximum"
+
+
+def test_the_default_maximum_lifetime_is_a_day() -> None:
+    verifier = JwtVerifier(secret=SECRET, public_key=None)
+    now = int(time.time())
+    year = jwt.encode(_claims(uuid4(), iat=now, exp=now + 365 * 86_400), SECRET, algorithm="HS256")
+    assert verifier.max_lifetime_seconds == 86_400
+    assert _detail(verifier, year) == "token lifetime exceeds the 86400 s maximum"
+
+
+def test_nbf_in_the_future_is_refused_beyond_the_leeway_only() -> None:
+    verifier = JwtVerifier(secret=SECRET, public_key=None, leeway_seconds=30)
+    now = int(time.time())
+    later = jwt.encode(_claims(uuid4(), nbf=now + 120), SECRET, algorithm="HS256")
+    skewed = jwt.encode(_claims(uuid4(), nbf=now + 10), SECRET, algorithm="HS256")
+    assert _detail(verifier, later) == "token not yet valid"
+    assert verifier.verify(skewed).subject == "alice"
+
+
+def test_iat_in_the_future_or_not_a_number_is_refused() -> None:
+    verifier = JwtVerifier(secret=SECRET, public_key=None, leeway_seconds=30)
+    now = int(time.time())
+    future = jwt.encode(_claims(uuid4(), iat=now + 120, exp=now + 600), SECRET, algorithm="HS256")
+    text = jwt.encode(_claims(uuid4(), iat="yesterday"), SECRET, algorithm="HS256")
+    assert _detail(verifier, future) == "token not yet valid"
+    assert _detail(verifier, text) == "invalid token issue time"
+
+
+@pytest.mark.parametrize("token", ["é.é.é", "a.b.c" + "d" * 9000, "a b.c.d", "only.two"])
+def test_tokens_not_shaped_like_a_jwt_are_refused_before_parsing(token: str) -> None:
+    verifier = JwtVerifier(secret=SECRET, public_key=None)
+    assert not JwtVerifier.is_token_shaped(token)
+    assert _detail(verifier, token) == "invalid token"
+
+
+def test_issue_refuses_a_lifetime_over_the_maximum() -> None:
+    verifier = JwtVerifier(secret=SECRET, public_key=None, max_lifetime_seconds=600)
+    with pytest.raises(ValueError, match="between 1 and 600"):
+        verifier.issue("bob", uuid4(), [Scope.MODERATE], ttl_seconds=601)
+    assert verifier.verify(verifier.issue("bob", uuid4(), [], ttl_seconds=600)).subject == "bob"

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from moderation.core.logging import configure_logging, get_logger
+from moderation.core.logging import configure_logging, get_logger, redact_query_secrets
 
 _TOUCHED = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "sqlalchemy")
 
@@ -117,3 +117,67 @@ def test_console_renderer_is_not_json(capsys: pytest.CaptureFixture[str]) -> Non
 def test_unknown_level_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown log level"):
         configure_logging("LOUD")
+
+
+SECRET = "AIzaSyD-perspective-secret"
+
+
+def test_a_query_key_is_redacted_in_uvicorns_access_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO")
+    # As an operator who turns uvicorn's access log back on would see it, in uvicorn's format.
+    access = logging.getLogger("uvicorn.access")
+    access.setLevel(logging.INFO)
+    access.info(
+        '%s - "%s %s HTTP/%s" %d',
+        "127.0.0.1:50000",
+        "POST",
+        f"/v1alpha1/comments:analyze?key={SECRET}&doNotStore=true",
+        "1.1",
+        200,
+    )
+
+    out = capsys.readouterr().out
+    assert SECRET not in out
+    (line,) = _json_lines(out)
+    assert line["event"] == (
+        '127.0.0.1:50000 - "POST /v1alpha1/comments:analyze?key=REDACTED&doNotStore=true '
+        'HTTP/1.1" 200'
+    )
+
+
+@pytest.mark.parametrize("json_logs", [True, False])
+def test_credentials_in_urls_are_redacted_in_every_field(
+    capsys: pytest.CaptureFixture[str], json_logs: bool
+) -> None:
+    configure_logging("INFO", json_logs=json_logs)
+    get_logger("x").warning(
+        "webhook.failed",
+        url=f"https://hooks.example/in?id=7&token={SECRET}",
+        query=f"key={SECRET}",
+        title="a monkey=business note stays",
+    )
+    logging.getLogger("httpx").info(
+        'HTTP Request: %s %s "%s %d %s"',
+        "GET",
+        f"https://api.example/v1?API_KEY={SECRET}",
+        "HTTP/1.1",
+        200,
+        "OK",
+    )
+
+    out = capsys.readouterr().out
+    assert SECRET not in out
+    assert "id=7&token=REDACTED" in out
+    assert "API_KEY=REDACTED" in out
+    assert "a monkey=business note stays" in out
+
+
+def test_redaction_leaves_ordinary_parameters_alone() -> None:
+    assert redact_query_secrets("/api/v1/content?status=pending&monkey=1&keys=2") == (
+        "/api/v1/content?status=pending&monkey=1&keys=2"
+    )
+    assert redact_query_secrets("?key=a;sig=b&password=c#top") == (
+        "?key=REDACTED;sig=REDACTED&password=REDACTED#top"
+    )

@@ -129,3 +129,25 @@ async def test_close_forgets_everything() -> None:
 def test_arguments_are_validated(limit: int, window: float) -> None:
     with pytest.raises(ValueError, match="must be"):
         MemoryRateLimiter().hit_now("k", limit, window)
+
+
+@pytest.mark.asyncio
+async def test_peek_tells_without_counting() -> None:
+    clock = _Clock()
+    limiter = MemoryRateLimiter(clock=clock)
+    fresh = await limiter.peek("k", 2, 10.0)
+    for _ in range(5):
+        await limiter.peek("k", 2, 10.0)
+    assert (await limiter.hit("k", 2, 10.0)).allowed
+    clock.now += 3.0
+    assert (await limiter.hit("k", 2, 10.0)).allowed
+    full = await limiter.peek("k", 2, 10.0)
+    clock.now += 7.0
+    reopened = await limiter.peek("k", 2, 10.0)
+
+    assert fresh == RateLimitDecision(True, 2, 2, 0.0, 0.0)
+    assert (full.allowed, full.remaining) == (False, 0)
+    assert full.retry_after == pytest.approx(7.0)
+    # Once the first hit has left the window, one more would fit.
+    assert (reopened.allowed, reopened.remaining) == (True, 1)
+    assert len(limiter) == 1

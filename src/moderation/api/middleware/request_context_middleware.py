@@ -35,7 +35,9 @@ class RequestContextMiddleware:
     in `scope["state"]["request_id"]` (so `request.state.request_id`), bound as the `request_id`
     structlog context variable and echoed on the response. After the app finished, one
     `http.request` line is logged with method, path, status, duration_ms and, when something
-    inside set `request.state.tenant_id`, the tenant. Lifespan and websocket scopes pass through.
+    inside set `request.state.tenant_id`, the tenant. The path is logged without its query
+    string, which may hold a credential (a Perspective client's `?key=`); every other line is
+    masked by the log formatter. Lifespan and websocket scopes pass through.
     """
 
     def __init__(self, app: ASGIApp) -> None:

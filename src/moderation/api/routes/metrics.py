@@ -1,6 +1,13 @@
-"""Prometheus metrics."""
+"""Prometheus metrics.
+
+Who may scrape: with `MODERATION_METRICS_TOKEN` set, whoever presents it as bearer (and nobody
+else: a tenant's key never reads the operator's metrics). Without it, only loopback clients that
+came directly (no proxy headers), so a Prometheus on the same host scrapes the default install
+while nothing reaches the figures through the network or a reverse proxy.
+"""
 
 import hmac
+import ipaddress
 
 import structlog
 from fastapi import APIRouter, Depends, Request
@@ -9,8 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from moderation.api.app_resources import AppResources
-from moderation.api.dependencies import ResourcesDep, _bearer, get_principal
+from moderation.api.dependencies import ResourcesDep, _bearer, failed_auth_throttle
 from moderation.api.openapi_responses import problems
+from moderation.core.exceptions import UnauthorizedError
 from moderation.infrastructure.repositories import SqlContentRepository, SqlEventRepository
 
 _log = structlog.get_logger(__name__)
@@ -23,7 +31,7 @@ router = APIRouter(tags=["operations"])
     response_class=Response,
     responses={
         200: {"content": {"text/plain": {"example": "moderation_http_requests_total{...} 42.0\n"}}},
-        **problems(401),
+        **problems(401, 429),
     },
 )
 async def metrics(
@@ -31,19 +39,57 @@ async def metrics(
     resources: ResourcesDep,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
 ) -> Response:
-    """Prometheus text format. Needs `MODERATION_METRICS_TOKEN` as bearer when that is set,
-    otherwise any valid API key or JWT."""
+    """Prometheus text format. With `MODERATION_METRICS_TOKEN` set, that token is the bearer it
+    needs (API keys and JWTs are not accepted); unset, it answers loopback clients only (401
+    otherwise)."""
     token = resources.settings.metrics_token
-    presented = credentials.credentials if credentials else ""
-    # An empty MODERATION_METRICS_TOKEN= must not match an absent credential.
+    # An empty MODERATION_METRICS_TOKEN= is no token: it must not match an absent credential.
     expected = token.get_secret_value() if token is not None else ""
-    if not expected or not hmac.compare_digest(presented, expected):
-        await get_principal(request, resources, credentials)
+    if expected:
+        await _check_token(request, resources, credentials, expected)
+    elif not _direct_loopback(request):
+        # 401, not 403: the remedy is a credential (the operator's metrics token).
+        raise UnauthorizedError(
+            "/metrics answers loopback clients only; set MODERATION_METRICS_TOKEN to scrape "
+            "it from elsewhere"
+        )
     if resources.scorer is not None:
         resources.metrics.set_scoring_backlog(resources.scorer.queued_texts)
     await _set_queue_depth(resources)
     body, content_type = resources.metrics.render()
     return Response(body, media_type=content_type)
+
+
+async def _check_token(
+    request: Request,
+    resources: AppResources,
+    credentials: HTTPAuthorizationCredentials | None,
+    expected: str,
+) -> None:
+    if credentials is None:
+        raise UnauthorizedError("missing bearer credential")
+    throttle = failed_auth_throttle(resources)
+    # Guessing the token is throttled like guessing a key.
+    await throttle.check(request)
+    # Bytes: compare_digest refuses str with non-ASCII characters (a raw latin-1 header).
+    presented = credentials.credentials.encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(presented, expected.encode("utf-8")):
+        await throttle.record_failure(request)
+        raise UnauthorizedError("invalid metrics token")
+
+
+def _direct_loopback(request: Request) -> bool:
+    # A proxy on the same host makes every client look local; the headers it adds give it away.
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        return False
+    host = request.client.host if request.client is not None else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 async def _set_queue_depth(resources: AppResources) -> None:

@@ -18,7 +18,9 @@ JOB_EXAMPLE: dict[str, Any] = {
     "result": {
         "created": 42488,
         "skipped": 0,
-        "errors": [{"record": 17, "error": "body: String should have at least 1 character"}],
+        "errors": [
+            {"record": 17, "line": 18, "error": "body: String should have at least 1 character"}
+        ],
     },
     "error": None,
     "cancel_requested": False,
@@ -45,10 +47,13 @@ class JobResponse(BaseModel):
     progress: float | None = Field(description="processed / total, from 0 to 1.")
     params: dict[str, Any]
     result: dict[str, Any] = Field(
-        description="Import: created, skipped, the first errors. Rescore: changed, unchanged, "
-        "kept_human (reviewer decisions, never replaced)."
+        description="Import: created, skipped, the first 20 errors (each with its record "
+        "number, the line it starts on and why it was not imported). Rescore: changed, "
+        "unchanged, kept_human (reviewer decisions, never replaced)."
     )
-    error: str | None = Field(description="Why the job failed.")
+    error: str | None = Field(
+        description="Why the job failed: the error's kind, never the data it was about."
+    )
     cancel_requested: bool
     created_at: datetime
     started_at: datetime | None

@@ -2,6 +2,7 @@
 
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
+from moderation.domain.models.backlog_limits import BacklogLimits
 from moderation.domain.models.category import Category
 from moderation.domain.models.content_item import ContentItem
 from moderation.domain.models.content_page import ContentPage
@@ -35,6 +36,7 @@ from moderation.domain.models.webhook_event_type import WebhookEventType
 __all__ = [
     "ApiKey",
     "AuditEntry",
+    "BacklogLimits",
     "Category",
     "ContentItem",
     "ContentPage",

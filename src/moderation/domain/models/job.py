@@ -12,7 +12,7 @@ class Job(BaseModel):
     """A long-running, resumable unit of work of one tenant (an import, a rescore).
 
     `processed` counts input records handled (created, skipped or failed); `cursor` is where a
-    resumed run continues (a byte offset into an import file, the last content id rescored), and
+    resumed run continues (a position in an import file, the last content id rescored), and
     is committed with each batch's changes, so a run that dies repeats no committed batch.
     """
 

@@ -1,12 +1,36 @@
 import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from moderation.domain.models._regex_safety import check_regex
 from moderation.domain.models.category import Category
 from moderation.domain.models.decision import Decision
 from moderation.domain.models.term_rule import TermRule
 from moderation.domain.policy.category_thresholds import CategoryThresholds
+
+# Every text is matched against every rule of its tenant, on an engine all tenants share, so a
+# policy's size is bounded: these caps keep one policy's matching within a few milliseconds.
+MAX_RULES = 1000
+MAX_REGEX_RULES = 100
+MAX_TERM_LENGTH = 200
+MAX_TOTAL_PATTERN_CHARS = 64 * 1024
+MAX_TOTAL_REGEX_PROGRAM = 30_000
+
+
+def _tenant_rule(rule: TermRule) -> TermRule:
+    # Runs per list item, so a refusal's location names the rule's index as well.
+    try:
+        if rule.kind == "regex":
+            check_regex(rule.pattern)
+        elif len(rule.pattern) > MAX_TERM_LENGTH:
+            raise ValueError(f"a word or phrase is at most {MAX_TERM_LENGTH} characters")
+    except ValueError as error:
+        raise ValueError(f"rule {rule.id!r} (pattern {rule.pattern!r}): {error}") from None
+    return rule
+
+
+TenantTermRule = Annotated[TermRule, AfterValidator(_tenant_rule)]
 
 
 class ModerationPolicy(BaseModel):
@@ -19,7 +43,13 @@ class ModerationPolicy(BaseModel):
 
     categories: dict[Category, CategoryThresholds] = Field(default_factory=dict)
     default_thresholds: CategoryThresholds = Field(default_factory=CategoryThresholds)
-    term_rules: list[TermRule] = Field(default_factory=list)
+    term_rules: list[TenantTermRule] = Field(
+        default_factory=list,
+        description=(
+            f"At most {MAX_RULES} rules ({MAX_REGEX_RULES} of them regexes), "
+            f"{MAX_TOTAL_PATTERN_CHARS} pattern characters in all."
+        ),
+    )
     use_builtin_lexicon: bool = Field(
         default=True, description="Also apply the shipped profanity/slur/threat/sexual lexicon."
     )
@@ -39,14 +69,25 @@ class ModerationPolicy(BaseModel):
         description="Language calls below this probability are not trusted (short texts).",
     )
 
+    @field_validator("term_rules", mode="before")
+    @classmethod
+    def _bounded_rules(cls, rules: Any) -> Any:
+        # Before the rules are parsed, so an oversized list costs no regex compilation.
+        if isinstance(rules, list):
+            _check_limits(
+                [_raw(rule, "kind") for rule in rules], [_raw(r, "pattern") for r in rules]
+            )
+        return rules
+
     @field_validator("term_rules")
     @classmethod
-    def _safe_rules(cls, rules: list[TermRule]) -> list[TermRule]:
-        # Tenant rules share the engine thread with every other tenant: refuse patterns that
-        # could backtrack for seconds, and ambiguous duplicate ids.
-        for rule in rules:
-            if rule.kind == "regex":
-                check_regex(rule.pattern)
+    def _distinct_rules(cls, rules: list[TermRule]) -> list[TermRule]:
+        program = sum(check_regex(rule.pattern) for rule in rules if rule.kind == "regex")
+        if program > MAX_TOTAL_REGEX_PROGRAM:
+            raise ValueError(
+                f"the regex rules compile to {program} RE2 instructions in all; the limit is "
+                f"{MAX_TOTAL_REGEX_PROGRAM}"
+            )
         ids = [rule.id for rule in rules]
         if len(ids) != len(set(ids)):
             raise ValueError("term rule ids must be unique")
@@ -63,3 +104,21 @@ class ModerationPolicy(BaseModel):
     def thresholds(self, category: Category) -> CategoryThresholds:
         """Thresholds in force for `category`."""
         return self.categories.get(category, self.default_thresholds)
+
+
+def _raw(rule: Any, name: str) -> Any:
+    return rule.get(name) if isinstance(rule, dict) else getattr(rule, name, None)
+
+
+def _check_limits(kinds: list[Any], patterns: list[Any]) -> None:
+    if len(kinds) > MAX_RULES:
+        raise ValueError(f"a policy has at most {MAX_RULES} term rules, not {len(kinds)}")
+    regexes = sum(kind == "regex" for kind in kinds)
+    if regexes > MAX_REGEX_RULES:
+        raise ValueError(f"a policy has at most {MAX_REGEX_RULES} regex rules, not {regexes}")
+    size = sum(len(p) for p in patterns if isinstance(p, str))
+    if size > MAX_TOTAL_PATTERN_CHARS:
+        raise ValueError(
+            f"the term rules' patterns have {size} characters in all; the limit is "
+            f"{MAX_TOTAL_PATTERN_CHARS}"
+        )

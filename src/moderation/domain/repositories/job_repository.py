@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -14,6 +15,10 @@ class JobRepository(Protocol):
 
     async def get(self, tenant_id: UUID, job_id: UUID) -> Job | None: ...
     async def find(self, job_id: UUID) -> Job | None: ...
+    async def find_many(self, job_ids: Sequence[UUID]) -> list[Job]:
+        """Those of the jobs that exist, of any tenant (housekeeping of their uploads)."""
+        ...
+
     async def page(self, tenant_id: UUID, *, limit: int, offset: int) -> tuple[list[Job], int]:
         """A page of the tenant's jobs, newest first, and how many there are in all."""
         ...

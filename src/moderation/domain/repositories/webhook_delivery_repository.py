@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -29,9 +29,16 @@ class WebhookDeliveryRepository(Protocol):
     ) -> WebhookDeliveryPage: ...
 
     async def claim_due(
-        self, now: datetime, limit: int, lease_until: datetime
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        *,
+        exclude_tenants: Collection[UUID] = (),
+        exclude_endpoints: Collection[UUID] = (),
     ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
-        """Lease up to `limit` due deliveries of active endpoints until `lease_until`."""
+        """Lease up to `limit` due deliveries of active endpoints until `lease_until`, taking
+        the tenants in turn (each one's oldest first), none of the excluded ones."""
         ...
 
     async def record_attempts(self, attempts: Sequence[WebhookAttempt]) -> None:

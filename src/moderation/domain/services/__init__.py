@@ -9,6 +9,7 @@ from moderation.domain.services.auto_moderation_service import (
 from moderation.domain.services.content_import_service import ContentImportService
 from moderation.domain.services.content_service import ContentService
 from moderation.domain.services.dead_letter_service import DeadLetterService
+from moderation.domain.services.egress_policy import EgressPolicy
 from moderation.domain.services.job_queue import JobQueue
 from moderation.domain.services.job_service import JobService
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
@@ -25,6 +26,7 @@ __all__ = [
     "ContentImportService",
     "ContentService",
     "DeadLetterService",
+    "EgressPolicy",
     "JobQueue",
     "JobService",
     "PolicyService",

@@ -12,6 +12,7 @@ from moderation.domain.models import (
     WebhookEventType,
 )
 from moderation.domain.repositories import WebhookDeliveryRepository, WebhookEndpointRepository
+from moderation.domain.services.egress_policy import EgressPolicy
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 # Every event fans out to each subscribed endpoint in the relay's transaction: a bound keeps
@@ -23,13 +24,22 @@ MAX_URL_LENGTH = 2048
 
 
 class WebhookService:
-    """A tenant's webhook endpoints and their delivery logs."""
+    """A tenant's webhook endpoints and their delivery logs.
+
+    Every URL registered (or changed to) passes the `egress` policy: a tenant may not point
+    the service at addresses inside the operator's network. The deliverer checks again at each
+    connection; this check is there so that the mistake is reported when it is made.
+    """
 
     def __init__(
-        self, endpoints: WebhookEndpointRepository, deliveries: WebhookDeliveryRepository
+        self,
+        endpoints: WebhookEndpointRepository,
+        deliveries: WebhookDeliveryRepository,
+        egress: EgressPolicy,
     ) -> None:
         self._endpoints = endpoints
         self._deliveries = deliveries
+        self._egress = egress
 
     async def register(
         self,
@@ -54,7 +64,7 @@ class WebhookService:
         endpoint = WebhookEndpoint(
             id=uuid.uuid4(),
             tenant_id=tenant_id,
-            url=_checked_url(url),
+            url=await self._checked_url(url),
             secret=secret,
             event_types=_checked_event_types(event_types or []),
             active=True,
@@ -88,7 +98,7 @@ class WebhookService:
         endpoint = await self.get(tenant_id, endpoint_id)
         changes: dict[str, object] = {}
         if url is not None:
-            changes["url"] = _checked_url(url)
+            changes["url"] = await self._checked_url(url)
         if event_types is not None:
             changes["event_types"] = _checked_event_types(event_types)
         if active is not None:
@@ -120,20 +130,41 @@ class WebhookService:
             endpoint_id, status=status, page=page, size=size
         )
 
+    async def _checked_url(self, url: str) -> str:
+        reason = _url_refusal(url) or await self._egress.refusal(url)
+        if reason is not None:
+            raise InvalidRequestError(
+                f"url: {reason}",
+                extra={
+                    "errors": [
+                        {
+                            "field": "body.url",
+                            "location": ["body", "url"],
+                            "message": reason,
+                            "type": "value_error",
+                        }
+                    ]
+                },
+            )
+        return url
 
-def _checked_url(url: str) -> str:
+
+def _url_refusal(url: str) -> str | None:
     if len(url) > MAX_URL_LENGTH:
-        raise InvalidRequestError(f"a webhook URL is at most {MAX_URL_LENGTH} characters")
+        return f"a webhook URL is at most {MAX_URL_LENGTH} characters"
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        has_userinfo = parts.username is not None or parts.password is not None
     except ValueError as error:
-        raise InvalidRequestError(f"invalid webhook URL: {error}") from None
+        return f"invalid webhook URL: {error}"
     if parts.scheme not in ("http", "https") or not host:
-        raise InvalidRequestError("a webhook URL is an absolute http:// or https:// URL")
+        return "a webhook URL is an absolute http:// or https:// URL"
+    if has_userinfo:
+        return "credentials in the URL are not allowed"
     if parts.fragment:
-        raise InvalidRequestError("a webhook URL has no #fragment")
-    return url
+        return "a webhook URL has no #fragment"
+    return None
 
 
 def _checked_event_types(event_types: list[str]) -> tuple[str, ...]:

@@ -25,7 +25,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        # hide_parameters: a statement's values (content, webhook secrets) stay out of errors.
+        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True, "hide_parameters": True}
         if not self.is_sqlite:
             options.update(pool_size=pool_size, max_overflow=pool_size)
         self.engine: AsyncEngine = create_async_engine(url, **options)

@@ -65,6 +65,17 @@ class MemoryRateLimiter:
                 state.window = window_seconds
             return _count(state, now, limit, window_seconds)
 
+    async def peek(self, key: str, limit: int, window_seconds: float = 60.0) -> RateLimitDecision:
+        """Whether one more request for ``key`` would fit; counts nothing."""
+        _check_arguments(limit, window_seconds)
+        with self._lock:
+            now = self._clock()
+            state = self._windows.get(key)
+            if state is None:
+                return _decision(deque(), now, limit, window_seconds)
+            _expire(state.hits, now, window_seconds)
+            return _decision(state.hits, now, limit, window_seconds)
+
     async def close(self) -> None:
         """Forget every key."""
         with self._lock:
@@ -90,11 +101,15 @@ def _check_arguments(limit: int, window_seconds: float) -> None:
         raise ValueError(msg)
 
 
-def _count(state: _Window, now: float, limit: int, window: float) -> RateLimitDecision:
-    hits = state.hits
+def _expire(hits: deque[float], now: float, window: float) -> None:
     cutoff = now - window
     while hits and hits[0] <= cutoff:
         hits.popleft()
+
+
+def _count(state: _Window, now: float, limit: int, window: float) -> RateLimitDecision:
+    hits = state.hits
+    _expire(hits, now, window)
     if len(hits) < limit:
         hits.append(now)
         return RateLimitDecision(
@@ -104,6 +119,24 @@ def _count(state: _Window, now: float, limit: int, window: float) -> RateLimitDe
             retry_after=0.0,
             reset_after=window,
         )
+    return _refusal(hits, now, limit, window)
+
+
+def _decision(hits: deque[float], now: float, limit: int, window: float) -> RateLimitDecision:
+    """What `_count` would answer, without counting (the hits are already expired)."""
+    if len(hits) < limit:
+        reset = hits[-1] + window - now if hits else 0.0
+        return RateLimitDecision(
+            allowed=True,
+            limit=limit,
+            remaining=limit - len(hits),
+            retry_after=0.0,
+            reset_after=max(reset, 0.0),
+        )
+    return _refusal(hits, now, limit, window)
+
+
+def _refusal(hits: deque[float], now: float, limit: int, window: float) -> RateLimitDecision:
     # The log can hold more than `limit` if the limit was lowered; one more request fits once
     # enough of the oldest have left for the count to drop below the limit.
     freeing = hits[len(hits) - limit]

@@ -14,6 +14,14 @@ class RateLimiter(Protocol):
         """
         ...
 
+    async def peek(self, key: str, limit: int, window_seconds: float = 60.0) -> RateLimitDecision:
+        """Tell whether one more request for ``key`` would fit, counting nothing.
+
+        For limits on outcomes known only afterwards (failed logins): check first, `hit` once
+        the outcome is known.
+        """
+        ...
+
     async def close(self) -> None:
         """Release what the limiter holds."""
         ...

@@ -34,6 +34,25 @@ local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
 return {0, count, tonumber(freeing[2]) + window - now, tonumber(newest[2]) + window - now}
 """
 
+# The same window read without adding a member: may one more request pass?
+_PEEK_LUA = """
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - window))
+local count = redis.call('ZCARD', key)
+local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+local reset = 0
+if count > 0 then reset = tonumber(newest[2]) + window - now end
+if count < limit then
+  return {1, count, 0, reset}
+end
+local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+return {0, count, tonumber(freeing[2]) + window - now, reset}
+"""
+
 _MICROS = 1_000_000
 # While degraded, one warning per this many seconds is enough to be seen without flooding logs.
 _WARN_INTERVAL_SECONDS = 30.0
@@ -63,6 +82,7 @@ class RedisRateLimiter:
         self._retry_interval = retry_interval_seconds
         self._clock = clock
         self._script = client.register_script(_SLIDING_WINDOW_LUA)
+        self._peek_script = client.register_script(_PEEK_LUA)
         self._fallback = MemoryRateLimiter(clock=clock)
         self._skip_redis_until = float("-inf")
         self._degraded = False
@@ -75,25 +95,38 @@ class RedisRateLimiter:
 
     async def hit(self, key: str, limit: int, window_seconds: float = 60.0) -> RateLimitDecision:
         """Count one request for ``key`` if it fits ``limit`` per ``window_seconds``."""
+        return await self._run(key, limit, window_seconds, counting=True)
+
+    async def peek(self, key: str, limit: int, window_seconds: float = 60.0) -> RateLimitDecision:
+        """Whether one more request for ``key`` would fit; counts nothing."""
+        return await self._run(key, limit, window_seconds, counting=False)
+
+    async def _run(
+        self, key: str, limit: int, window_seconds: float, *, counting: bool
+    ) -> RateLimitDecision:
         if limit < 1:
             msg = "limit must be at least 1"
             raise ValueError(msg)
         if window_seconds <= 0:
             msg = "window_seconds must be positive"
             raise ValueError(msg)
+        fallback = self._fallback.hit if counting else self._fallback.peek
         if self._clock() < self._skip_redis_until:
-            return await self._fallback.hit(key, limit, window_seconds)
+            return await fallback(key, limit, window_seconds)
         window_us = max(1, round(window_seconds * _MICROS))
         try:
-            raw = await self._script(
-                keys=[self._prefix + key],
-                # The random suffix keeps two requests in the same microsecond distinct members.
-                args=[limit, window_us, secrets.token_hex(8)],
-            )
+            if counting:
+                raw = await self._script(
+                    keys=[self._prefix + key],
+                    # The random suffix keeps two requests in the same microsecond distinct.
+                    args=[limit, window_us, secrets.token_hex(8)],
+                )
+            else:
+                raw = await self._peek_script(keys=[self._prefix + key], args=[limit, window_us])
             allowed, count, retry_us, reset_us = (int(value) for value in raw)
         except (RedisError, OSError, TimeoutError, ValueError, TypeError) as exc:
             self._record_failure(exc)
-            return await self._fallback.hit(key, limit, window_seconds)
+            return await fallback(key, limit, window_seconds)
         if self._degraded:
             self._degraded = False
             _log.info("rate_limit_redis_recovered")

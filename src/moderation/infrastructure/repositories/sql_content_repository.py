@@ -217,13 +217,17 @@ class SqlContentRepository:
             .values(next_attempt_at=until, last_error=error[:2000])
         )
 
-    async def pending_count(self) -> int:
-        count = await self._session.scalar(
+    async def pending_count(self, tenant_id: UUID | None = None) -> int:
+        query = (
             select(func.count())
             .select_from(ContentRow)
             .where(ContentRow.status == str(ModerationStatus.PENDING))
         )
-        return count or 0
+        if tenant_id is not None:
+            # Served by ix_content_items_tenant_status_created, like the global count is by
+            # ix_content_items_status_next_attempt.
+            query = query.where(ContentRow.tenant_id == tenant_id)
+        return await self._session.scalar(query) or 0
 
     async def claim(self, ids: list[UUID], lease_until: datetime) -> list[ContentItem]:
         """Lease those of `ids` still pending (whatever their due time): a task was sent for

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,12 @@ class SqlJobRepository:
     async def find(self, job_id: UUID) -> Job | None:
         row = await self._session.get(JobRow, job_id, populate_existing=True)
         return _to_domain(row) if row else None
+
+    async def find_many(self, job_ids: Sequence[UUID]) -> list[Job]:
+        if not job_ids:
+            return []
+        rows = await self._session.scalars(select(JobRow).where(JobRow.id.in_(list(job_ids))))
+        return [_to_domain(row) for row in rows]
 
     async def page(self, tenant_id: UUID, *, limit: int, offset: int) -> tuple[list[Job], int]:
         total = await self._session.scalar(

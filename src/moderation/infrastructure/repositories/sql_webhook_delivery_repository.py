@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -71,21 +71,50 @@ class SqlWebhookDeliveryRepository:
         )
 
     async def claim_due(
-        self, now: datetime, limit: int, lease_until: datetime
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        *,
+        exclude_tenants: Collection[UUID] = (),
+        exclude_endpoints: Collection[UUID] = (),
     ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
+        # Round robin across tenants: each tenant's oldest due delivery first, then each one's
+        # second, and so on, so a tenant with thousands due cannot fill every batch. The rank
+        # is computed in a subquery because PostgreSQL refuses FOR UPDATE beside a window.
+        due: list[Any] = [
+            WebhookDeliveryRow.status.in_(_RETRYABLE),
+            WebhookDeliveryRow.next_attempt_at <= now,
+        ]
+        ranked_filter = [*due, WebhookEndpointRow.active.is_(True)]
+        if exclude_tenants:
+            ranked_filter.append(WebhookDeliveryRow.tenant_id.not_in(list(exclude_tenants)))
+        if exclude_endpoints:
+            ranked_filter.append(WebhookDeliveryRow.endpoint_id.not_in(list(exclude_endpoints)))
+        turn = (
+            func.row_number()
+            .over(
+                partition_by=WebhookDeliveryRow.tenant_id,
+                order_by=(WebhookDeliveryRow.next_attempt_at, WebhookDeliveryRow.created_at),
+            )
+            .label("turn")
+        )
+        ranked = (
+            select(WebhookDeliveryRow.id, WebhookDeliveryRow.next_attempt_at, turn)
+            .join(WebhookEndpointRow, WebhookEndpointRow.id == WebhookDeliveryRow.endpoint_id)
+            .where(*ranked_filter)
+            .subquery()
+        )
+        picked = select(ranked.c.id).order_by(ranked.c.turn, ranked.c.next_attempt_at).limit(limit)
         # SKIP LOCKED (of the delivery rows only) lets several deliverers claim disjoint batches
-        # on PostgreSQL; SQLite has a single writer and ignores it. A claim moves the due time to
-        # the end of the lease, so a deliverer that dies mid-request leaves it to be retried.
+        # on PostgreSQL; SQLite has a single writer and ignores it. The due conditions are
+        # repeated here so that a row another deliverer claimed meanwhile is re-checked, not
+        # claimed twice. A claim moves the due time to the end of the lease, so a deliverer that
+        # dies mid-request leaves it to be retried.
         result = await self._session.execute(
             select(WebhookDeliveryRow, WebhookEndpointRow)
             .join(WebhookEndpointRow, WebhookEndpointRow.id == WebhookDeliveryRow.endpoint_id)
-            .where(
-                WebhookDeliveryRow.status.in_(_RETRYABLE),
-                WebhookDeliveryRow.next_attempt_at <= now,
-                WebhookEndpointRow.active.is_(True),
-            )
-            .order_by(WebhookDeliveryRow.next_attempt_at, WebhookDeliveryRow.created_at)
-            .limit(limit)
+            .where(WebhookDeliveryRow.id.in_(picked), *due)
             .with_for_update(skip_locked=True, of=WebhookDeliveryRow)
         )
         claimed: list[tuple[WebhookDelivery, WebhookEndpoint]] = []

@@ -1,5 +1,6 @@
 """Webhooks: deliveries made from relayed events, signed, sent and retried."""
 
+from moderation.infrastructure.webhooks.delivery_slots import DeliverySlots
 from moderation.infrastructure.webhooks.retry_schedule import RetrySchedule
 from moderation.infrastructure.webhooks.webhook_deliverer import WebhookDeliverer
 from moderation.infrastructure.webhooks.webhook_event_sink import WebhookEventSink
@@ -9,6 +10,7 @@ from moderation.infrastructure.webhooks.webhook_signer import (
     EVENT_ID_HEADER,
     EVENT_TYPE_HEADER,
     SIGNATURE_HEADER,
+    SIGNATURE_VERSION,
     WebhookSigner,
 )
 
@@ -18,6 +20,8 @@ __all__ = [
     "EVENT_ID_HEADER",
     "EVENT_TYPE_HEADER",
     "SIGNATURE_HEADER",
+    "SIGNATURE_VERSION",
+    "DeliverySlots",
     "RetrySchedule",
     "WebhookDeliverer",
     "WebhookEventSink",

@@ -1,39 +1,42 @@
+import time
 from collections import OrderedDict
 
-from moderation.domain.models.term_rule import TermRule
 from moderation.domain.policy.moderation_policy import ModerationPolicy
 from moderation.ml.engine.rule_match import RuleMatch
-from moderation.ml.rules import DefaultLexicon, TermMatcher
+from moderation.ml.rules import DefaultLexicon, MatchSubject, RuleHit, TermMatcher
 from moderation.ml.text import TextNormalizer
 
 _CACHE_SIZE = 64
 
 
 class RuleBook:
-    """Compiles each policy's term rules once (plus the built-in lexicon) and applies them."""
+    """Applies the built-in lexicon (compiled once) and each policy's own term rules (compiled
+    once per distinct rule list) to texts.
+
+    A text's tenant rules stop at its deadline: the hits found so far still count, and the
+    match says it is incomplete, so the caller can report it rather than pass it silently.
+    """
 
     def __init__(self, normalizer: TextNormalizer) -> None:
         self._normalizer = normalizer
         lexicon = DefaultLexicon()
-        self._builtin_all = lexicon.rules()
+        builtin = lexicon.rules()
         reclaimable = lexicon.reclaimable_ids()
-        self._builtin_default = [r for r in self._builtin_all if r.id not in reclaimable]
+        self._builtin_rules = {
+            True: builtin,
+            False: [r for r in builtin if r.id not in reclaimable],
+        }
+        self._builtin: dict[bool, TermMatcher] = {}
         self._matchers: OrderedDict[str, TermMatcher] = OrderedDict()
+        # The key of the last policies seen, so a batch does not serialise its rules per text.
+        self._keys: OrderedDict[int, tuple[ModerationPolicy, str]] = OrderedDict()
 
     def matcher(self, policy: ModerationPolicy) -> TermMatcher:
-        """The compiled matcher for `policy` (LRU-cached by the rules' content)."""
-        key = f"{policy.use_builtin_lexicon}|{policy.flag_reclaimable_slurs}|" + "|".join(
-            r.model_dump_json() for r in policy.term_rules
-        )
+        """The compiled matcher for `policy`'s own rules (LRU-cached by the rules' content)."""
+        key = self._key(policy)
         matcher = self._matchers.get(key)
         if matcher is None:
-            builtin: list[TermRule] = []
-            if policy.use_builtin_lexicon and policy.flag_reclaimable_slurs:
-                builtin = self._builtin_all
-            elif policy.use_builtin_lexicon:
-                builtin = self._builtin_default
-            rules = [*builtin, *policy.term_rules]
-            matcher = TermMatcher(rules)
+            matcher = TermMatcher(policy.term_rules, self._normalizer)
             self._matchers[key] = matcher
             if len(self._matchers) > _CACHE_SIZE:
                 self._matchers.popitem(last=False)
@@ -41,20 +44,73 @@ class RuleBook:
             self._matchers.move_to_end(key)
         return matcher
 
-    def match(self, text: str, policy: ModerationPolicy) -> RuleMatch:
-        """Hits of `policy`'s rules on `text`, allow rules applied."""
-        normalized = self._normalizer.normalize(text)
-        hits = self.matcher(policy).match(normalized)
+    def builtin(self, policy: ModerationPolicy) -> TermMatcher | None:
+        """The compiled built-in lexicon `policy` asks for, if any."""
+        if not policy.use_builtin_lexicon:
+            return None
+        reclaimable = policy.flag_reclaimable_slurs
+        matcher = self._builtin.get(reclaimable)
+        if matcher is None:
+            rules = self._builtin_rules[reclaimable]
+            matcher = self._builtin[reclaimable] = TermMatcher(
+                rules, self._normalizer, trusted=True
+            )
+        return matcher
+
+    def match(
+        self, text: str, policy: ModerationPolicy, deadline_seconds: float | None = None
+    ) -> RuleMatch:
+        """Hits of the lexicon and `policy`'s rules on `text`, allow rules applied; the
+        policy's rules stop after `deadline_seconds` (None: no limit)."""
+        started = time.perf_counter()
+        subject = MatchSubject(self._normalizer.normalize(text))
+        hits: list[RuleHit] = []
+        builtin = self.builtin(policy)
+        if builtin is not None:
+            hits += builtin.scan(subject)[0]
+        complete = True
+        if policy.term_rules:
+            deadline = None if deadline_seconds is None else started + deadline_seconds
+            own, complete = self.matcher(policy).scan(subject, deadline)
+            hits += own
+        hits = TermMatcher.resolve(hits)
         allowed = [h for h in hits if h.action == "allow"]
         blocking = [h for h in hits if h.action != "allow"]
-        model_text = text
-        for hit in allowed:
-            model_text = (
-                model_text[: hit.start] + " " * (hit.end - hit.start) + model_text[hit.end :]
-            )
+        model_text = _blanked(text, allowed)
         # The rule view's normalised text is exactly what the classifiers see, so reuse it
         # unless an allow rule blanked part of the text.
         features_text = (
-            normalized.text if not allowed else self._normalizer.normalize_for_features(model_text)
+            subject.normalized.text
+            if not allowed
+            else self._normalizer.normalize_for_features(model_text)
         )
-        return RuleMatch(model_text, features_text, blocking=blocking, allowed=allowed)
+        return RuleMatch(
+            model_text, features_text, blocking=blocking, allowed=allowed, complete=complete
+        )
+
+    def _key(self, policy: ModerationPolicy) -> str:
+        cached = self._keys.get(id(policy))
+        if cached is not None and cached[0] is policy:
+            return cached[1]
+        key = "|".join(r.model_dump_json() for r in policy.term_rules)
+        # Holding the policy keeps its id from being reused while the entry lives.
+        self._keys[id(policy)] = (policy, key)
+        if len(self._keys) > _CACHE_SIZE:
+            self._keys.popitem(last=False)
+        return key
+
+
+def _blanked(text: str, allowed: list[RuleHit]) -> str:
+    """`text` with allowed spans replaced by spaces (offsets unchanged), in one pass."""
+    if not allowed:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for hit in sorted(allowed, key=lambda h: h.start):
+        start, end = max(hit.start, done), hit.end
+        if end <= start:
+            continue
+        pieces += [text[done:start], " " * (end - start)]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)

@@ -2,6 +2,7 @@
 
 from moderation.domain.models.term_rule import TermRule
 from moderation.ml.rules.default_lexicon import DefaultLexicon
+from moderation.ml.rules.match_subject import MatchSubject
 from moderation.ml.rules.rule_hit import RuleHit
 from moderation.ml.rules.spam_signal_extractor import SpamSignalExtractor
 from moderation.ml.rules.spam_signals import SpamSignals
@@ -9,6 +10,7 @@ from moderation.ml.rules.term_matcher import TermMatcher
 
 __all__ = [
     "DefaultLexicon",
+    "MatchSubject",
     "RuleHit",
     "SpamSignalExtractor",
     "SpamSignals",

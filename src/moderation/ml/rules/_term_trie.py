@@ -1,16 +1,30 @@
-"""Compiles many word or phrase terms into one trie-shaped regex over `NormalizedText.undecoded`.
+"""Compiles many word or phrase terms into one trie-shaped RE2 regex over the undecoded view.
 
 Each letter of a term becomes a slot that also accepts the leetspeak symbols for it (and,
 after the first letter, any vowel symbol for a vowel and masks such as "*"), repeated at
 least as often as in the term: "fuck" -> `[f][f*#%]*[uv4@...][...]*[ck*#%]...`, so "fuuck",
-"f4ck", "f*ck" and "fvck" all hit.
-Sharing prefixes keeps matching fast for thousands of terms; an empty named group at each
-term's end tells which term matched.
+"f4ck", "f*ck" and "fvck" all hit. Sharing prefixes keeps matching fast for thousands of terms.
+
+The regex runs on RE2, in time linear in the text. Python's backtracking engine took
+exponential time on it, because a mask fits every slot: "f", forty "*" and a letter kept it busy
+for minutes against the built-in lexicon. RE2 has no lookaround, so word boundaries are
+characters of the match: the text is padded with a newline at each end, a match starts with one
+character that is neither letter nor digit and ends with another, and the next search starts on
+the hit's last character, so one separator can close a hit and open the next. RE2 picks the
+same match as a backtracking engine would (leftmost, then first alternative); which term it was
+is then read off the hit alone with an anchored RE2 set; when several terms fit the same
+characters (leet and masks are ambiguous: "spicck"), the one with the fewest atoms wins, as
+greedy repeats would have it, then the first in trie order.
 """
 
-import re
+import time
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
+
+import re2  # type: ignore[import-untyped]
+
+from moderation.ml.rules.match_subject import MatchSubject, chars
 
 MASKS = "*#%"
 _VOWEL_SYMBOLS = "4@3!1|0"
@@ -20,13 +34,24 @@ _LEET = {"a": "4@", "e": "3", "i": "1!|", "o": "0", "u": "v", "s": "5$z", "t": "
 _LEET |= {"l": "1|!", "b": "8", "g": "9", "c": "k"}
 # "shit!" is not "shite" and "anna!" is not "anal": no punctuation-like symbol at the end.
 _NOT_LAST = "!|"
-_BOUNDARY_BEFORE = r"(?<![^\W_])"
-_BOUNDARY_AFTER = r"(?![^\W_])"
-_SEPARATOR = r"[\W_]+"
+# Python's `[\W_]`: neither letter nor digit (Unicode-wide, as `str.isalnum`).
+_BOUNDARY = r"[^\pL\pN]"
+_SEPARATOR = _BOUNDARY + "+"
+_GAP = _BOUNDARY + "*"
+# The built-in lexicon compiles to ~25k instructions; tenants' terms are capped per policy.
+_MAX_MEMORY = 64 * 1024 * 1024
+
+
+def _escape(char: str) -> str:
+    if char.isalnum():
+        return char
+    if char.isascii() and char.isprintable() and char != " ":
+        return "\\" + char
+    return f"\\x{{{ord(char):x}}}"
 
 
 def _class(chars: str) -> str:
-    return "[" + re.escape("".join(dict.fromkeys(chars))).replace("\\-", "-") + "]"
+    return "[" + "".join(_escape(c) for c in dict.fromkeys(chars)) + "]"
 
 
 def _slot(letter: str, position: str) -> str:
@@ -49,7 +74,7 @@ _SLOTS = {
 
 
 def term_atoms(normalized: str) -> list[str]:
-    """Regex pieces for a normalised term, one per run of equal characters."""
+    """RE2 pieces for a normalised term, one per run of equal characters."""
     runs = [(char, len(list(run))) for char, run in groupby(normalized)]
     atoms: list[str] = []
     for index, (char, count) in enumerate(runs):
@@ -57,7 +82,7 @@ def term_atoms(normalized: str) -> list[str]:
             atoms.append(_SEPARATOR)
             continue
         if char == "-":
-            atoms.append(r"[\W_]*")
+            atoms.append(_GAP)
             continue
         if char == "'":
             atoms.append("'?")
@@ -65,10 +90,9 @@ def term_atoms(normalized: str) -> list[str]:
         first = index == 0 or runs[index - 1][0] in " -'"
         last = index == len(runs) - 1 or runs[index + 1][0] in " -'"
         position = "first" if first else "last" if last else "middle"
-        head = _SLOTS.get((char, position), re.escape(char))
+        head = _SLOTS.get((char, position), _escape(char))
         # The rest of the run may use the middle slot ("a$$"), except at the very end.
-        tail = _SLOTS.get((char, "last" if last else "middle"), re.escape(char))
-        # A single class first lets the regex engine reject a trie branch on one character.
+        tail = _SLOTS.get((char, "last" if last else "middle"), _escape(char))
         atoms.append(head + (tail + "*" if count == 1 else f"{tail}{{{count - 1},}}"))
     return atoms
 
@@ -79,28 +103,108 @@ class _Node:
     terminal: int | None = None
 
 
-def compile_terms(terms: list[str]) -> re.Pattern[str] | None:
-    """One regex for all `terms` (normalised); group `t<i>` marks the end of `terms[i]`."""
-    root = _Node()
-    for index, term in enumerate(terms):
-        node = root
-        for atom in term_atoms(term):
-            node = node.children.setdefault(atom, _Node())
-        if node.terminal is None:
-            node.terminal = index
-    if not root.children:
+class TermTrie:
+    """All of one group's terms as one RE2 regex, matched at word boundaries."""
+
+    def __init__(self, terms: list[str]) -> None:
+        root = _Node()
+        sequences: dict[int, str] = {}
+        atom_counts: dict[int, int] = {}
+        for index, term in enumerate(terms):
+            node = root
+            atoms = term_atoms(term)
+            for atom in atoms:
+                node = node.children.setdefault(atom, _Node())
+            if node.terminal is None and atoms:
+                node.terminal = index
+                sequences[index] = "".join(atoms)
+                atom_counts[index] = len(atoms)
+        self.empty = not root.children
+        options = _options()
+        order: list[int] = []
+        self._regex = re2.compile(_BOUNDARY + "(?:" + _emit(root, order) + ")", options)
+        # Which term a hit is: the first, in the alternation's order, that fits it exactly.
+        self._set = re2.Set.FullMatchSet(options)
+        self._terms = order
+        self._patterns = [sequences[index] for index in order]
+        # A backtracking engine's greedy repeats let a shorter term absorb the characters a
+        # longer one would need ("spicck" is "spic", not "spick"): fewest atoms first.
+        self._preference = [(atom_counts[index], position) for position, index in enumerate(order)]
+        self._singles: dict[int, Any] = {}
+        for pattern in self._patterns:
+            self._set.Add(pattern)
+        if order:
+            self._set.Compile()
+
+    def scan(
+        self, subject: MatchSubject, deadline: float | None = None
+    ) -> tuple[list[tuple[int, int, int]], bool]:
+        """(start, end, term) of each hit in `subject`'s undecoded view, left to right, and
+        whether the scan finished: it stops once `time.perf_counter()` passes `deadline`."""
+        found: list[tuple[int, int, int]] = []
+        if self.empty:
+            return found, True
+        data, offsets = subject.terms
+        pos = 0
+        while deadline is None or time.perf_counter() < deadline:
+            match = self._regex.search(data, pos)
+            if match is None:
+                return found, True
+            first, last = match.span()
+            start = first + _char_size(data[first])
+            end = last - _last_char_size(data, last)
+            term = self._term(data[start:end])
+            if term is not None:
+                # Offsets in the padded view are one character past the text's.
+                found.append((chars(offsets, start) - 1, chars(offsets, end) - 1, term))
+            pos = end - _last_char_size(data, end) if end > start else end
+        return found, False
+
+    def _term(self, body: bytes) -> int | None:
+        found = self._set.Match(body)
+        if found:
+            return self._terms[min(found, key=self._preference.__getitem__)]
+        # The set answers nothing when its DFA runs out of memory: ask each term in turn.
+        for position, index in enumerate(self._terms):
+            if self._single(position).fullmatch(body) is not None:
+                return index
         return None
-    return re.compile(_BOUNDARY_BEFORE + _emit(root))
+
+    def _single(self, position: int) -> Any:
+        regex = self._singles.get(position)
+        if regex is None:
+            regex = self._singles[position] = re2.compile(self._patterns[position], _options())
+        return regex
 
 
-def _emit(node: _Node) -> str:
-    branches = [atom + _emit(child) for atom, child in node.children.items()]
+def _options() -> Any:
+    options = re2.Options()
+    options.never_capture = True
+    options.max_mem = _MAX_MEMORY
+    options.log_errors = False
+    return options
+
+
+def _emit(node: _Node, order: list[int]) -> str:
+    branches = [atom + _emit(child, order) for atom, child in node.children.items()]
     if node.terminal is not None:
         # Last, so the longest term that fits wins at each start.
-        branches.append(f"{_BOUNDARY_AFTER}(?P<t{node.terminal}>)")
+        branches.append(_BOUNDARY)
+        order.append(node.terminal)
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
+
+
+def _char_size(lead: int) -> int:
+    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _last_char_size(data: bytes, end: int) -> int:
+    size = 1
+    while size < 4 and end - size > 0 and data[end - size] & 0xC0 == 0x80:
+        size += 1
+    return size
 
 
 def plausible(found: str) -> bool:

@@ -17,7 +17,14 @@ from moderation.infrastructure.repositories import SqlFailedTaskRepository, SqlJ
 from moderation.workers.handlers.content_moderator import ContentModerator
 from moderation.workers.handlers.handler_context import HandlerContext
 from moderation.workers.handlers.import_reader import ImportReader
-from moderation.workers.handlers.job_runner import JobRunner, import_path
+from moderation.workers.handlers.import_record import ImportRecord
+from moderation.workers.handlers.import_uploads import (
+    discard_upload,
+    import_path,
+    sweep_orphan_uploads,
+)
+from moderation.workers.handlers.job_failed_error import JobFailedError
+from moderation.workers.handlers.job_runner import JobRunner
 from moderation.workers.handlers.sweep import sweep_overdue
 
 Handler = Callable[[HandlerContext, Sequence[str]], Awaitable[object]]
@@ -95,11 +102,15 @@ __all__ = [
     "Handler",
     "HandlerContext",
     "ImportReader",
+    "ImportRecord",
+    "JobFailedError",
     "JobRunner",
+    "discard_upload",
     "import_path",
     "moderate_content",
     "record_dead_letter",
     "run_job",
     "sweep",
+    "sweep_orphan_uploads",
     "sweep_overdue",
 ]

@@ -34,17 +34,11 @@ class HandlerContext:
         """This context's webhook deliverer, made on first use and kept: its HTTP client (TLS
         context, connection pool) is costly to build per task."""
         if self._deliverer is None:
-            from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer
+            from moderation.infrastructure.webhooks import WebhookDeliverer
 
-            settings = self.settings
-            self._deliverer = WebhookDeliverer(
+            self._deliverer = WebhookDeliverer.from_settings(
                 self.database,
-                schedule=RetrySchedule(
-                    base_seconds=settings.webhook_retry_base_seconds,
-                    max_delay_seconds=settings.webhook_retry_max_seconds,
-                    window_seconds=settings.webhook_retry_window_seconds,
-                ),
-                timeout_seconds=settings.webhook_timeout_seconds,
+                self.settings,
                 on_outcome=self.metrics.count_webhook_delivery if self.metrics else None,
             )
             # Closed before the database (the last closer) that its final writes use.

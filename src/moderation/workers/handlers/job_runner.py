@@ -1,19 +1,23 @@
 import asyncio
 import contextlib
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import structlog
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.api.schemas.create_content_request import CreateContentRequest
 from moderation.domain.models import (
+    BacklogLimits,
     ContentItem,
     Job,
     JobKind,
@@ -30,7 +34,15 @@ from moderation.infrastructure.repositories import (
     SqlJobRepository,
 )
 from moderation.workers.handlers.handler_context import HandlerContext
-from moderation.workers.handlers.import_reader import ImportReader, ImportRecord
+from moderation.workers.handlers.import_reader import ImportReader
+from moderation.workers.handlers.import_record import ImportRecord
+from moderation.workers.handlers.import_uploads import discard_upload, import_path
+from moderation.workers.handlers.job_failed_error import (
+    JobFailedError,
+    describe,
+    frames,
+    sqlstate,
+)
 from moderation.workers.handlers.services import auto_moderation_service
 
 log = structlog.get_logger(__name__)
@@ -39,13 +51,31 @@ log = structlog.get_logger(__name__)
 ProgressCallback = Callable[[int, int | None], Awaitable[None]]
 
 _MAX_REPORTED_ERRORS = 20
+_MAX_ERROR_CHARS = 300
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Scores within this distance are the same decision re-derived: nothing to record again.
 _SCORE_TOLERANCE = 1e-6
+# Longest pause between two looks at a full backlog while an import waits for room.
+_MAX_BACKLOG_WAIT_SECONDS = 5.0
 
 
-def import_path(data_dir: Path, file_name: str) -> Path:
-    """Where an import job's upload lives (under the data directory, shared with workers)."""
-    return data_dir / "jobs" / file_name
+@dataclass(frozen=True)
+class _Row:
+    """An import record ready to store: its number in the file, its line, its item."""
+
+    number: int
+    line: int
+    content_id: UUID
+    new: NewContent
+
+
+class _Progress(NamedTuple):
+    """What a job records with each batch."""
+
+    total: int | None
+    processed: int
+    failed: int
+    cursor: str | None
 
 
 class JobRunner:
@@ -64,13 +94,33 @@ class JobRunner:
         self._on_progress = on_progress
 
     async def run(self, job_id: UUID) -> Job | None:
-        """Run or resume the job; None when it is final already or held by another runner."""
+        """Run or resume the job; None when it is final already or held by another runner.
+
+        A failure is raised as `JobFailedError`, whose text (what `job.error` and the logs
+        keep) names the error without its data: a database error's own message can quote the
+        row it refused and the statement's parameters."""
+        try:
+            return await self._run(job_id)
+        except Exception as error:
+            failure = JobFailedError.of(error)
+            log.warning(
+                "job.attempt_failed",
+                job_id=str(job_id),
+                error=str(failure),
+                error_type=f"{type(error).__module__}.{type(error).__qualname__}",
+                frames=frames(error),
+            )
+        # Raised outside the handler: the original error must not ride along as its context.
+        raise failure
+
+    async def _run(self, job_id: UUID) -> Job | None:
         database = self._context.database
         now = datetime.now(UTC)
         async with database.transaction() as session:
             job = await SqlJobRepository(session).claim(job_id, now, now + self._lease)
         if job is None:
             log.info("job.not_claimed", job_id=str(job_id))
+            await self._discard_if_final(job_id)
             return None
         log.info("job.started", job_id=str(job_id), kind=str(job.kind), processed=job.processed)
         try:
@@ -88,12 +138,19 @@ class JobRunner:
             raise
         async with database.transaction() as session:
             await SqlJobRepository(session).finish(job_id, status, datetime.now(UTC))
-        if job.kind == JobKind.IMPORT:
-            # A failed job keeps its file: a replay resumes from it.
-            self._import_file(job).unlink(missing_ok=True)
         log.info("job.finished", job_id=str(job_id), status=str(status))
         async with database.transaction(write=False) as session:
-            return await SqlJobRepository(session).find(job_id)
+            done = await SqlJobRepository(session).find(job_id)
+        if done is not None:
+            await discard_upload(self._context.settings.data_dir, done)
+        return done
+
+    async def _discard_if_final(self, job_id: UUID) -> None:
+        # A delivery of a job cancelled while queued: its upload may still be on disk.
+        async with self._context.database.transaction(write=False) as session:
+            job = await SqlJobRepository(session).find(job_id)
+        if job is not None:
+            await discard_upload(self._context.settings.data_dir, job)
 
     def _import_file(self, job: Job) -> Path:
         return import_path(self._context.settings.data_dir, str(job.params.get("file", "")))
@@ -101,53 +158,127 @@ class JobRunner:
     async def _import(self, job: Job) -> JobStatus:
         path = self._import_file(job)
         if not path.is_file():
-            raise FileNotFoundError(
-                f"import file {path} is missing: workers need the API's data directory "
+            raise JobFailedError(
+                f"import file {path.name} is missing: workers need the API's data directory "
                 "(MODERATION_DATA_DIR) on shared storage"
             )
-        reader = ImportReader(path, "csv" if job.params.get("format") == "csv" else "jsonl")
+        reader = ImportReader(
+            path,
+            "csv" if job.params.get("format") == "csv" else "jsonl",
+            max_record_bytes=self._context.settings.import_max_record_bytes,
+        )
         total = job.total if job.total is not None else await asyncio.to_thread(reader.count)
         processed, failed = job.processed, job.failed_count
         result: dict[str, Any] = {"created": 0, "skipped": 0, "errors": [], **job.result}
-        records = reader.records(int(job.cursor) if job.cursor else None)
+        records = reader.records(job.cursor)
+        cursor = job.cursor
         try:
-            while batch := await asyncio.to_thread(_take, records, self._batch_size(job)):
-                rows: list[tuple[UUID, NewContent]] = []
-                for number, (_end, fields) in enumerate(batch, start=processed + 1):
-                    problem = fields if isinstance(fields, str) else None
-                    if isinstance(fields, dict):
-                        fields.setdefault("content_type", "text")
-                        try:
-                            body = CreateContentRequest.model_validate(fields)
-                        except ValidationError as error:
-                            problem = _summary(error)
-                        else:
-                            content_id = uuid.uuid5(job.id, str(number))
-                            rows.append((content_id, NewContent(**body.model_dump())))
-                    if problem is not None:
+            while True:
+                progress = _Progress(total, processed, failed, cursor)
+                room = await self._wait_for_room(job, progress, result)
+                if room == 0:
+                    return JobStatus.CANCELLED
+                size = self._batch_size(job) if room is None else min(room, self._batch_size(job))
+                batch = await asyncio.to_thread(_take, records, size)
+                if not batch:
+                    break
+                cursor = batch[-1].cursor
+                rows: list[_Row] = []
+                for number, record in enumerate(batch, start=processed + 1):
+                    row_or_problem = _row(job, number, record)
+                    if isinstance(row_or_problem, _Row):
+                        rows.append(row_or_problem)
+                    else:
                         failed += 1
-                        if len(result["errors"]) < _MAX_REPORTED_ERRORS:
-                            result["errors"].append({"record": number, "error": problem})
+                        _report_error(result, number, record.line, row_or_problem)
                 processed += len(batch)
-                async with self._context.database.transaction() as session:
-                    importer = ContentImportService(
-                        SqlContentRepository(session), SqlEventRepository(session)
-                    )
-                    created = await importer.add_batch(job.tenant_id, rows)
-                    result["created"] += created
-                    result["skipped"] += len(rows) - created
-                    cancel = await self._progress(
-                        session, job, total, processed, failed, str(batch[-1][0]), result
-                    )
-                    new_ids: list[UUID] = session.info.pop(PENDING_CONTENT_IDS, [])
-                    session.info.pop(PENDING_WORK_FLAG, None)
-                await self._send_for_moderation(new_ids)
+                progress = _Progress(total, processed, failed, batch[-1].cursor)
+                try:
+                    cancel = await self._store(job, rows, result, progress)
+                except Exception as error:
+                    if not _refused(error):
+                        raise
+                    # One record the database refuses must not fail the others with it.
+                    progress = await self._store_each(job, rows, result, progress)
+                    cancel = await self._store(job, [], result, progress)
                 await self._report(processed, total)
                 if cancel:
                     return JobStatus.CANCELLED
         finally:
             records.close()
         return JobStatus.SUCCEEDED
+
+    async def _wait_for_room(
+        self, job: Job, progress: _Progress, result: dict[str, Any]
+    ) -> int | None:
+        """How many items the import may add now under the backlog bounds (None: unbounded),
+        waiting while the tenant's share or the global backlog is full; 0 when it was
+        cancelled while waiting.
+
+        An import is the easiest way for one tenant to fill the engine's backlog, so it is paced
+        by the same `BacklogLimits` as `POST /content`: it waits (renewing its lease) instead of
+        failing, and resumes as the engine drains the tenant's items."""
+        settings = self._context.settings
+        limits = BacklogLimits.of(settings.max_pending_items, settings.tenant_backlog_share)
+        delay = min(settings.worker_poll_seconds, _MAX_BACKLOG_WAIT_SECONDS)
+        while True:
+            async with self._context.database.transaction(write=False) as session:
+                content = SqlContentRepository(session)
+                room = limits.room(
+                    await content.pending_count(), await content.pending_count(job.tenant_id)
+                )
+            if room is None or room > 0:
+                return room
+            log.info("job.backlog_full", job_id=str(job.id), retry_in=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _MAX_BACKLOG_WAIT_SECONDS)
+            async with self._context.database.transaction() as session:
+                if await self._progress(session, job, progress, result):
+                    return 0
+
+    async def _store(
+        self, job: Job, rows: list[_Row], result: dict[str, Any], progress: _Progress | None
+    ) -> bool:
+        """Store `rows`, and the job's progress when given, in one transaction; True when a
+        cancel was requested meanwhile."""
+        cancel = False
+        async with self._context.database.transaction() as session:
+            importer = ContentImportService(
+                SqlContentRepository(session), SqlEventRepository(session)
+            )
+            created = await importer.add_batch(
+                job.tenant_id, [(row.content_id, row.new) for row in rows]
+            )
+            # Counted into a copy: a transaction that fails leaves the counts as they were.
+            counted = {
+                **result,
+                "created": result["created"] + created,
+                "skipped": result["skipped"] + len(rows) - created,
+            }
+            if progress is not None:
+                cancel = await self._progress(session, job, progress, counted)
+            new_ids: list[UUID] = session.info.pop(PENDING_CONTENT_IDS, [])
+            session.info.pop(PENDING_WORK_FLAG, None)
+        result.update(counted)
+        await self._send_for_moderation(new_ids)
+        return cancel
+
+    async def _store_each(
+        self, job: Job, rows: list[_Row], result: dict[str, Any], progress: _Progress
+    ) -> _Progress:
+        """Store the rows one per transaction, each one the database refuses a row error; the
+        batch's progress is recorded afterwards (a repeated row is found, not created twice).
+        Returns the progress with the refused rows counted as failed."""
+        failed = progress.failed
+        for row in rows:
+            try:
+                await self._store(job, [row], result, None)
+            except Exception as error:
+                if not _refused(error):
+                    raise
+                failed += 1
+                _report_error(result, row.number, row.line, f"refused: {describe(error)}")
+        return progress._replace(failed=failed)
 
     async def _rescore(self, job: Job) -> JobStatus:
         database = self._context.database
@@ -173,7 +304,9 @@ class JobRunner:
             processed += len(items)
             after = items[-1].id
             async with database.transaction() as session:
-                cancel = await self._progress(session, job, total, processed, 0, str(after), result)
+                cancel = await self._progress(
+                    session, job, _Progress(total, processed, 0, str(after)), result
+                )
             await self._report(processed, total)
             if cancel:
                 return JobStatus.CANCELLED
@@ -226,25 +359,17 @@ class JobRunner:
         return counts
 
     async def _progress(
-        self,
-        session: AsyncSession,
-        job: Job,
-        total: int | None,
-        processed: int,
-        failed: int,
-        cursor: str,
-        result: dict[str, Any],
+        self, session: AsyncSession, job: Job, progress: _Progress, result: dict[str, Any]
     ) -> bool:
-        cancel = await SqlJobRepository(session).record_progress(
+        return await SqlJobRepository(session).record_progress(
             job.id,
-            total=total,
-            processed=processed,
-            failed_count=failed,
-            cursor=cursor,
+            total=progress.total,
+            processed=progress.processed,
+            failed_count=progress.failed,
+            cursor=progress.cursor,
             result=result,
             lease_until=datetime.now(UTC) + self._lease,
         )
-        return cancel
 
     async def _report(self, processed: int, total: int | None) -> None:
         if self._on_progress is not None:
@@ -265,6 +390,45 @@ class JobRunner:
 
 def _take(records: Iterator[ImportRecord], count: int) -> list[ImportRecord]:
     return list(islice(records, count))
+
+
+def _row(job: Job, number: int, record: ImportRecord) -> _Row | str:
+    """The record as an item to store, or why it cannot be one."""
+    fields = record.fields
+    if isinstance(fields, str):
+        return fields
+    fields.setdefault("content_type", "text")
+    try:
+        body = CreateContentRequest.model_validate(fields)
+    except ValidationError as error:
+        return _summary(error)
+    except Exception as error:
+        # A validator that breaks on odd input (too deep to serialise…) fails this record only.
+        return f"invalid record ({type(error).__name__})"
+    content_id = uuid.uuid5(job.id, str(number))
+    return _Row(number, record.line, content_id, NewContent(**body.model_dump()))
+
+
+def _report_error(result: dict[str, Any], number: int, line: int, problem: str) -> None:
+    if len(result["errors"]) < _MAX_REPORTED_ERRORS:
+        # Stored in the job's JSON result: nothing a database refuses, nothing unbounded.
+        text = _UNSTORABLE.sub("?", problem)
+        text = text if len(text) <= _MAX_ERROR_CHARS else text[:_MAX_ERROR_CHARS] + "…"
+        result["errors"].append({"record": number, "line": line, "error": text})
+
+
+def _refused(error: Exception) -> bool:
+    """Whether the database refused the data (a value, a constraint), as opposed to failing
+    (connection, lock, timeout, disk), which fails the attempt and is retried."""
+    if isinstance(error, DataError | IntegrityError):
+        return True
+    if isinstance(error, DBAPIError):
+        # asyncpg's data errors arrive as plain DBAPIError: the SQLSTATE class tells them
+        # (22 data exception, 23 integrity constraint violation).
+        code = sqlstate(error)
+        return code is not None and code[:2] in ("22", "23")
+    # Raised while binding a value (an encoding the driver cannot send): no DBAPI error.
+    return isinstance(error, StatementError)
 
 
 def _summary(error: ValidationError) -> str:

@@ -116,20 +116,37 @@ class TestTermMatcher:
             ("s", Category.SEXUAL),
         }
 
-    def test_regex_rules_without_required_literals_and_with_backreferences(self) -> None:
+    def test_tenant_regex_rules_run_on_re2_with_python_offsets(self) -> None:
+        matcher = TermMatcher(
+            [
+                rule(r"\d{5,}", "regex", id="digits", category="spam"),
+                rule(r"(?i)BUY NOW", "regex", id="flags", category="spam"),
+                rule(r"caf\pL", "regex", id="unicode", category="spam"),
+            ]
+        )
+        text = "no no no, call 123456 and buy now at the Ｃafé"
+        hits = matcher.match_text(text)
+        assert [(h.rule_id, h.text) for h in hits] == [
+            ("digits", "123456"),
+            ("flags", "buy now"),
+            ("unicode", "Ｃafé"),
+        ]
+        assert text[hits[2].start : hits[2].end] == "Ｃafé"
+
+    def test_tenant_regexes_with_backtracking_features_are_refused(self) -> None:
+        with pytest.raises(ValueError, match="backreferences"):
+            TermMatcher([rule(r"\b(\w+) \1 \1\b", "regex", id="triple")])
+
+    def test_trusted_regexes_keep_python_features(self) -> None:
         matcher = TermMatcher(
             [
                 rule(r"\b(\w+) \1 \1\b", "regex", id="triple"),
-                rule(r"\d{5,}", "regex", id="digits", category="spam"),
-                rule(r"(?i)BUY NOW", "regex", id="flags", category="spam"),
-            ]
+                rule(r"\bcall(?! me)\b", "regex", id="call", category="spam"),
+            ],
+            trusted=True,
         )
-        hits = matcher.match_text("no no no, call 123456 and buy now")
-        assert [(h.rule_id, h.text) for h in hits] == [
-            ("triple", "no no no"),
-            ("digits", "123456"),
-            ("flags", "buy now"),
-        ]
+        hits = matcher.match_text("no no no, call me, call 123456")
+        assert [(h.rule_id, h.text) for h in hits] == [("triple", "no no no"), ("call", "call")]
 
     def test_many_terms_compile_into_one_matcher(self) -> None:
         words = [f"zq{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}x{i}" for i in range(2000)]

@@ -12,7 +12,7 @@ def _file(tmp_path: Path, name: str, text: str) -> Path:
 def test_jsonl_records_skip_blank_lines_and_report_bad_ones(tmp_path: Path) -> None:
     path = _file(tmp_path, "a.jsonl", '{"title": "a"}\n\n[1, 2]\nnot json\r\n{"title": "é"}')
     reader = ImportReader(path, "jsonl")
-    records = [fields for _, fields in reader.records()]
+    records = [record.fields for record in reader.records()]
     assert reader.count() == 4
     assert records[0] == {"title": "a"}
     assert records[1] == "a JSONL record must be a JSON object"
@@ -26,8 +26,7 @@ def test_reading_resumes_exactly_after_any_reported_offset(tmp_path: Path) -> No
     path = _file(tmp_path, "b.jsonl", "\n".join(lines) + "\n")
     reader = ImportReader(path, "jsonl")
     everything = list(reader.records())
-    offset = everything[3][0]
-    rest = [fields for _, fields in reader.records(offset)]
+    rest = [record.fields for record in reader.records(everything[3].cursor)]
     assert rest == [{"n": n} for n in range(4, 10)]
 
 
@@ -39,9 +38,9 @@ def test_csv_records_may_span_lines_and_carry_tags_and_metadata(tmp_path: Path) 
         "Three,short\n"
     )
     reader = ImportReader(_file(tmp_path, "c.csv", text), "csv")
-    records = list(reader.records())
+    records = [record.fields for record in reader.records()]
     assert reader.count() == 3
-    assert records[0][1] == {
+    assert records[0] == {
         "title": "One",
         "body": 'first line\nsecond "quoted" line',
         "author_id": "u1",
@@ -50,7 +49,7 @@ def test_csv_records_may_span_lines_and_carry_tags_and_metadata(tmp_path: Path) 
         "language": "en",
         "content_type": "text",
     }
-    assert records[1][1] == {
+    assert records[1] == {
         "title": "Two",
         "body": "plain",
         "author_id": "u2",
@@ -58,15 +57,16 @@ def test_csv_records_may_span_lines_and_carry_tags_and_metadata(tmp_path: Path) 
         "language": None,
         "content_type": "text",
     }
-    assert records[2][1] == "expected 6 CSV fields, found 2"
-    resumed = [fields for _, fields in reader.records(records[0][0])]
-    assert resumed == [records[1][1], records[2][1]]
+    assert records[2] == "expected 6 CSV fields, found 2"
+    cursor = next(reader.records()).cursor
+    resumed = [record.fields for record in reader.records(cursor)]
+    assert resumed == records[1:]
 
 
 def test_undecodable_and_headerless_input_is_reported_per_record(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_bytes(b'{"a": 1}\n\xff\xfe\n')
-    assert [f for _, f in ImportReader(path, "jsonl").records()][1] == "record is not UTF-8"
+    assert [r.fields for r in ImportReader(path, "jsonl").records()][1] == "record is not UTF-8"
     empty = _file(tmp_path, "e.csv", "")
     assert list(ImportReader(empty, "csv").records()) == []
     assert ImportReader(empty, "csv").count() == 0

@@ -17,7 +17,7 @@ from moderation.core.exceptions import ForbiddenError, InvalidRequestError, Payl
 from moderation.domain.models import Job, JobKind, Scope
 from moderation.domain.services import JobService
 from moderation.infrastructure.repositories import QUEUED_JOB_IDS, SqlJobRepository
-from moderation.workers.handlers import import_path
+from moderation.workers.handlers import discard_upload, import_path
 
 log = structlog.get_logger(__name__)
 
@@ -178,14 +178,22 @@ async def get_job(job_id: UUID, principal: PrincipalDep, service: JobServiceDep)
     dependencies=[CanCancel],
     responses=problems(*AUTHENTICATED, 404, 409),
 )
-async def cancel_job(job_id: UUID, principal: PrincipalDep, service: JobServiceDep) -> JobResponse:
+async def cancel_job(job_id: UUID, principal: PrincipalDep, resources: ResourcesDep) -> JobResponse:
     """Cancel a job: a queued one at once, a running one after its current batch (items it
-    already created stay). Cancelling twice is harmless; a finished job answers 409."""
-    job = await service.get(principal, job_id)
-    needed = Scope.CONTENT_WRITE if job.kind == JobKind.IMPORT else Scope.MODERATE
-    if not principal.has(needed):
-        raise ForbiddenError(f"cancelling a {job.kind} job requires scope '{needed}'")
-    return JobResponse.of(await service.cancel(principal, job_id))
+    already created stay). A cancelled import's upload is deleted. Cancelling twice is
+    harmless; a finished job answers 409."""
+    # Its own transaction, not the request's: the upload may go only once the cancel is
+    # committed (a rolled-back cancel leaves a queued job that still needs its file).
+    async with resources.database.transaction() as session:
+        service = JobService(SqlJobRepository(session))
+        job = await service.get(principal, job_id)
+        needed = Scope.CONTENT_WRITE if job.kind == JobKind.IMPORT else Scope.MODERATE
+        if not principal.has(needed):
+            raise ForbiddenError(f"cancelling a {job.kind} job requires scope '{needed}'")
+        job = await service.cancel(principal, job_id)
+    # A running import stops at its next batch; its runner deletes the upload then.
+    await discard_upload(resources.settings.data_dir, job)
+    return JobResponse.of(job)
 
 
 def _accepted(job: Job, response: Response) -> JobResponse:
