@@ -61,6 +61,8 @@ STACK_ENV = {
     "MODERATION_WEBHOOK_RETRY_BASE_SECONDS": "0.5",
     "MODERATION_WEBHOOK_RETRY_MAX_SECONDS": "2",
     "MODERATION_WEBHOOK_POLL_SECONDS": "0.5",
+    # The webhook receiver is on loopback, which the default egress policy refuses.
+    "MODERATION_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",
     "MODERATION_RELAY_POLL_SECONDS": "0.5",
     "MODERATION_RELAY_MAX_BACKOFF_SECONDS": "2",
     # The load is the point here, not the per-key limit (1200/min by default).
@@ -165,7 +167,7 @@ class _Receiver:
     def _respond(self, headers: dict[str, str], body: bytes) -> int:
         self.requests += 1
         event_id = headers.get("monocto-event-id", "")
-        if not self._signature_ok(body, headers.get("monocto-signature", "")):
+        if not self._signature_ok(body, headers.get("monocto-signature", ""), event_id):
             self.bad_signatures += 1
             return 400
         # Idempotent processing: a redelivered event id is acknowledged, not processed again.
@@ -177,16 +179,15 @@ class _Receiver:
             return 500
         return 200
 
-    def _signature_ok(self, body: bytes, header: str) -> bool:
+    def _signature_ok(self, body: bytes, header: str, event_id: str) -> bool:
         try:
             parts = dict(part.split("=", 1) for part in header.split(","))
             timestamp = int(parts["t"])
         except (KeyError, ValueError):
             return False
-        expected = hmac.new(
-            self.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-        ).hexdigest()
-        return hmac.compare_digest(expected, parts.get("v1", ""))
+        signed = f"{timestamp}.{event_id}.".encode() + body
+        expected = hmac.new(self.secret.encode(), signed, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, parts.get("v2", ""))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from moderation.api.middleware import (
     MetricsMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    TextIntegrityMiddleware,
 )
 from moderation.api.routes import health, metrics, perspective
 from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
@@ -91,6 +92,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # which is what the metrics label requests with.
     for router in (content.router, moderate.router, policy.router, webhooks.router, jobs.router):
         app.include_router(router)
+    # Innermost: text no database stores (NUL, lone surrogates) is refused for every route;
+    # CORS and the body limit wrap it. Import uploads are streamed to disk, never read here.
+    app.add_middleware(
+        TextIntegrityMiddleware,
+        max_inspect_bytes=settings.max_body_bytes,
+        skip_paths={jobs.IMPORT_PATH},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -161,6 +169,7 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
     _start_jobs(resources)
     # Uploads of imports that no job will read (cancelled, finished, abandoned) go at start.
     await sweep_orphan_uploads(resources.database, settings)
+    options = EngineOptions(semantic=settings.semantic, rule_deadline_ms=settings.rule_deadline_ms)
     try:
         serving: BlockingEngine
         if engine is not None:
@@ -168,15 +177,13 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
         elif settings.engine_process:
             process = EngineProcess(
                 settings.model,
-                EngineOptions(semantic=settings.semantic),
+                options,
                 processes=settings.engine_processes,
             )
             await asyncio.to_thread(process.start)
             serving = process
         else:
-            engine = await asyncio.to_thread(
-                Engine.load, settings.model, None, EngineOptions(semantic=settings.semantic)
-            )
+            engine = await asyncio.to_thread(Engine.load, settings.model, None, options)
             await asyncio.to_thread(engine.warm_up)
             serving = engine
         # The model's objects live as long as the process: move them out of the collector's

@@ -1,19 +1,24 @@
-"""Every error leaves as RFC 9457 problem+json: ours, the router's 404/405, validation, crashes."""
+"""Every error leaves as RFC 9457 problem+json: ours, the router's 404/405, validation, crashes.
+
+Crashes are logged without request data (`error_redaction`): a database error's text holds the
+statement's parameters and row values, which may be content or a webhook secret.
+"""
 
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
-from moderation.api.problem_details import problem_response
+from moderation.api.error_redaction import redacted_fields
+from moderation.api.problem_details import problem_response, validation_problem
+from moderation.api.storable_text import printable
 from moderation.core.exceptions import (
-    InvalidRequestError,
     ModerationError,
     ServiceUnavailableError,
 )
@@ -37,15 +42,7 @@ async def _moderation_error(request: Request, error: Exception) -> Response:
 async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)  # noqa: S101
     errors = [_field_error(item) for item in error.errors()]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-    return problem_response(
-        422,
-        InvalidRequestError.title,
-        detail,
-        type_=InvalidRequestError.type,
-        instance=request.url.path,
-        extra={"errors": errors},
-    )
+    return validation_problem(errors, request.url.path)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -94,7 +91,8 @@ async def _database_unavailable(request: Request, error: Exception) -> Response:
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
     request_id = getattr(request.state, "request_id", None)
-    log.error("request.failed", exc_info=error, path=request.url.path)
+    # Not exc_info: the traceback's messages would carry the data (see the module docstring).
+    log.error("request.failed", path=request.url.path, **redacted_fields(error))
     return problem_response(
         500,
         "Internal Server Error",
@@ -105,11 +103,12 @@ async def _unexpected_error(request: Request, error: Exception) -> Response:
 
 
 def _field_error(item: Any) -> dict[str, Any]:
-    location = [str(part) for part in item.get("loc", ())]
+    # A member name is echoed: one the encoder cannot write would turn this 422 into a 500.
+    location = [printable(str(part)) for part in item.get("loc", ())]
     return {
         "field": ".".join(location) or "body",
         "location": location,
-        "message": item.get("msg", "invalid"),
+        "message": printable(str(item.get("msg", "invalid"))),
         "type": item.get("type", "value_error"),
     }
 
@@ -132,4 +131,8 @@ def register_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     for failure in (OperationalError, InterfaceError, OSError, PoolTimeoutError):
         app.add_exception_handler(failure, _database_unavailable)
+    # Any other database error is a 500 answered here, inside the app: the catch-all below is
+    # Starlette's server-error handler, which re-raises to the server, and the server's own log
+    # line would print the error's text with its parameters.
+    app.add_exception_handler(SQLAlchemyError, _unexpected_error)
     app.add_exception_handler(Exception, _unexpected_error)

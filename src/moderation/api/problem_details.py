@@ -1,6 +1,11 @@
 """RFC 9457 problem+json responses."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from starlette.responses import JSONResponse
+
+from moderation.core.exceptions import InvalidRequestError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -23,3 +28,17 @@ def problem_response(
         body["instance"] = instance
     body.update(extra or {})
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def validation_problem(errors: Sequence[dict[str, Any]], instance: str | None) -> JSONResponse:
+    """The 422 for invalid input: `errors` lists each place (`field`, `location`, `message`,
+    `type`), and `detail` sums up the first five."""
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    return problem_response(
+        422,
+        InvalidRequestError.title,
+        detail,
+        type_=InvalidRequestError.type,
+        instance=instance,
+        extra={"errors": list(errors)},
+    )

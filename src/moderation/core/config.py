@@ -314,6 +314,16 @@ class Settings(BaseSettings):
     )
     # --- end tenant quotas ---
     # --- security: policy rules and regexes ---
+    rule_deadline_ms: float = Field(
+        default=100.0,
+        gt=0.0,
+        le=60_000.0,
+        description=(
+            "Time a tenant policy's own term rules may take on one text. Past it the remaining "
+            "rules are skipped and the result is flagged for review with reason "
+            "rules_incomplete, so one tenant's rules cannot stall scoring for the others."
+        ),
+    )
     # --- end policy rules ---
     # --- security: imports ---
     import_max_record_bytes: int = Field(

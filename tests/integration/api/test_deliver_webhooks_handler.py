@@ -17,11 +17,11 @@ from tests.integration.api.worker_support import RecordingQueue, engine_context,
 from moderation.domain.models import DomainEvent, TaskName
 from moderation.domain.services import WebhookService
 from moderation.infrastructure.database.tables import WebhookDeliveryRow
+from moderation.infrastructure.network import EgressGuard
 from moderation.infrastructure.repositories import (
     SqlWebhookDeliveryRepository,
     SqlWebhookEndpointRepository,
 )
-from moderation.infrastructure.network import EgressGuard
 from moderation.infrastructure.webhooks import WebhookEventSink
 from moderation.ml.engine import Engine
 from moderation.workers import handlers
@@ -119,3 +119,28 @@ async def test_a_backlog_beyond_the_budget_is_handed_to_a_follow_up_task(
     queue = context.queue
     assert isinstance(queue, RecordingQueue)
     assert queue.sent == [(TaskName.DELIVER_WEBHOOKS.value, [])]
+
+
+async def test_the_concurrency_cap_slows_a_batch_but_does_not_cut_it(
+    database_url: str, tmp_path: Path, tiny_engine: Engine
+) -> None:
+    # Two requests at a time, batches of three: each batch is claimed whole and sent in turns,
+    # so a short batch still means "nothing more is due".
+    settings = make_settings(
+        database_url,
+        data_dir=tmp_path,
+        webhook_batch_size=3,
+        webhook_max_concurrency=2,
+        webhook_allow_private_networks=True,
+    )
+    context = engine_context(settings, tiny_engine, RecordingQueue())
+    try:
+        async with WebhookReceiver() as receiver:
+            endpoint_id = await _deliveries(context, receiver, 7)
+            sent = await deliver_webhooks(context, [])
+        # (An earlier test's leftovers, due now, may be sent beside these.)
+        assert sent >= 7
+        assert await _delivered(context, endpoint_id) == 7
+        assert receiver.most_in_flight <= 2
+    finally:
+        await context.close()

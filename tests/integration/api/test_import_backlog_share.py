@@ -41,7 +41,9 @@ async def test_an_import_waits_at_the_tenant_share_and_stays_cancellable(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             submitted = await client.post(
-                "/api/v1/jobs/import", content=jsonl_lines(20), headers={**importer.headers, **JSONL}
+                "/api/v1/jobs/import",
+                content=jsonl_lines(20),
+                headers={**importer.headers, **JSONL},
             )
             assert submitted.status_code == 202, submitted.text
             location = submitted.headers["Location"]

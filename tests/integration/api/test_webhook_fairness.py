@@ -138,11 +138,11 @@ async def test_a_hanging_tenant_does_not_delay_another_tenants_delivery(
             def slow_in_flight() -> int:
                 return sum(r.in_flight for r in hanging)
 
-            await _until(lambda: slow_in_flight() == 3, 5.0, "the slow tenant's requests")
+            await _until(lambda: slow_in_flight() >= 2, 5.0, "the slow tenant's requests")
             await _publish(app, prompt, 1, worker.wake)
             await _until(lambda: len(receiver.requests) == 1, 2.0, "the prompt tenant's event")
             # Meanwhile the slow tenant still hangs, within its caps: three requests in all,
-            # at most two to one endpoint, none beyond (its other deliveries wait, unclaimed).
+            # at most two to one endpoint, none beyond (its other deliveries wait their turn).
             assert slow_in_flight() == 3
             assert sum(len(r.requests) for r in hanging) == 3
             assert max(r.most_in_flight for r in hanging) <= 2

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-
 INTERNAL_DETAIL = b"internal: admin console at 10.0.0.5:8080; stack trace follows"
 
 

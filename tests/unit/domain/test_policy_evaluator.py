@@ -101,3 +101,19 @@ class TestModerationReason:
         self, category: Category, reason: ModerationReason
     ) -> None:
         assert ModerationReason.for_category(category) is reason
+
+
+class TestIncompleteRules:
+    def test_skipped_rules_flag_the_text_and_say_so(self) -> None:
+        verdict = PolicyEvaluator(ModerationPolicy()).evaluate(
+            CLEAN, language="en", rules_complete=False
+        )
+        assert verdict.decision is Decision.FLAG
+        assert verdict.reasons == [ModerationReason.RULES_INCOMPLETE]
+
+    def test_a_worse_decision_stands(self) -> None:
+        verdict = PolicyEvaluator(ModerationPolicy()).evaluate(
+            scores(threat=0.95), language="en", rules_complete=False
+        )
+        assert verdict.decision is Decision.REJECT
+        assert verdict.reasons[-1] is ModerationReason.RULES_INCOMPLETE

@@ -23,7 +23,8 @@ class CreateWebhookRequest(BaseModel):
         min_length=8,
         max_length=2048,
         pattern=r"^https?://\S+$",
-        description="Absolute http:// or https:// URL; events are POSTed to it.",
+        description="Absolute http:// or https:// URL; events are POSTed to it. Its host must "
+        "be (or resolve only to) public addresses, and it carries no user:password@.",
     )
     event_types: list[WebhookEventType] = Field(
         default_factory=list,

@@ -11,7 +11,13 @@ class UpdateWebhookRequest(BaseModel):
         json_schema_extra={"examples": [{"active": False}, {"event_types": ["PolicyChanged"]}]},
     )
 
-    url: str | None = Field(default=None, min_length=8, max_length=2048, pattern=r"^https?://\S+$")
+    url: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=2048,
+        pattern=r"^https?://\S+$",
+        description="A new URL, checked as at registration (public hosts only, no credentials).",
+    )
     event_types: list[WebhookEventType] | None = Field(
         default=None,
         max_length=len(WebhookEventType),

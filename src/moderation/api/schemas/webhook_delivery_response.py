@@ -14,7 +14,7 @@ DELIVERY_EXAMPLE: dict[str, Any] = {
     "attempts": 2,
     "next_attempt_at": "2026-11-24T09:32:10Z",
     "last_status_code": 503,
-    "last_error": "HTTP 503: upstream unavailable",
+    "last_error": "HTTP 503",
     "created_at": "2026-11-24T09:30:00Z",
     "delivered_at": None,
     "payload": {

@@ -14,6 +14,8 @@ class ModerationReason(StrEnum):
     HARASSMENT = "harassment"
     PROFANITY = "profanity"
     UNSUPPORTED_LANGUAGE = "unsupported_language"
+    # The policy's own rules ran out of time on this text, so a person should look.
+    RULES_INCOMPLETE = "rules_incomplete"
 
     @classmethod
     def for_category(cls, category: Category) -> "ModerationReason":

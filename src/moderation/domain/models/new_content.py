@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,10 @@ from moderation.domain.models.content_item import ContentItem
 from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.domain_event import DomainEvent
 
+# What an author id may be (the API schema states the same): it is a filter value and a
+# column of 128 characters.
+_AUTHOR_ID = re.compile(r"[\x21-\x7e]{1,128}")
+
 
 class NewContent(BaseModel):
     """What a client submits to store (already validated by the API schema)."""
@@ -18,13 +23,25 @@ class NewContent(BaseModel):
     title: str
     body: str
     content_type: ContentType
-    author_id: str
+    # None: whoever submits it is the author (`authored_by`).
+    author_id: str | None = None
     language: str | None = None
     tags: list[str] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
+    def authored_by(self, actor: str) -> "NewContent":
+        """This content, with `actor` as its author unless it names one itself. ValueError when
+        it names none and `actor` is no valid author id (a JWT subject with spaces, say)."""
+        if self.author_id is not None:
+            return self
+        if not _AUTHOR_ID.fullmatch(actor):
+            raise ValueError("the caller's identity is not a valid author_id (printable ASCII)")
+        return self.model_copy(update={"author_id": actor})
+
     def to_item(self, content_id: UUID, tenant_id: UUID, created_at: datetime) -> ContentItem:
-        """The stored form: a pending item of `tenant_id`."""
+        """The stored form: a pending item of `tenant_id`. Its author must be known by now."""
+        if self.author_id is None:
+            raise ValueError("content without an author: call authored_by first")
         return ContentItem(
             id=content_id,
             tenant_id=tenant_id,

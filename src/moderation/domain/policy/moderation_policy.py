@@ -26,7 +26,7 @@ def _tenant_rule(rule: TermRule) -> TermRule:
         elif len(rule.pattern) > MAX_TERM_LENGTH:
             raise ValueError(f"a word or phrase is at most {MAX_TERM_LENGTH} characters")
     except ValueError as error:
-        raise ValueError(f"rule {rule.id!r} (pattern {rule.pattern!r}): {error}") from None
+        raise ValueError(f"rule {rule.id!r}, pattern `{rule.pattern}`: {error}") from None
     return rule
 
 

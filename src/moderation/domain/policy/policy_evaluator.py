@@ -26,12 +26,15 @@ class PolicyEvaluator:
         rule_actions: Sequence[tuple[Category, Decision]] = (),
         language: str | None = None,
         language_confidence: float = 0.0,
+        rules_complete: bool = True,
     ) -> PolicyVerdict:
         """Decide for one text.
 
         The overall `score` is the largest probability among enabled categories: the chance
         that the most likely violation is real. A sum or noisy-OR would double count, since
-        toxicity, insult and profanity are strongly correlated.
+        toxicity, insult and profanity are strongly correlated. When some of the policy's
+        rules could not run (`rules_complete` False), a rule that would have rejected may
+        have been missed: the text is flagged for review with reason `rules_incomplete`.
         """
         decision = Decision.APPROVE
         triggered: list[Category] = []
@@ -58,6 +61,9 @@ class PolicyEvaluator:
             if action is not Decision.APPROVE:
                 decision = _worst(decision, action)
                 reasons.append(ModerationReason.UNSUPPORTED_LANGUAGE)
+        if not rules_complete:
+            decision = _worst(decision, Decision.FLAG)
+            reasons.append(ModerationReason.RULES_INCOMPLETE)
         return PolicyVerdict(decision=decision, reasons=reasons, triggered=triggered, score=score)
 
     def _unsupported(self, language: str | None, confidence: float) -> bool:

@@ -51,8 +51,15 @@ class ContentService:
         idempotency_key: str | None = None,
         request_hash: str = "",
     ) -> tuple[ContentItem, bool]:
-        """Store `new` as pending; returns (item, replayed). The engine runs after commit."""
+        """Store `new` as pending; returns (item, replayed). The engine runs after commit.
+
+        Content that names no author is the caller's: its `author_id` is `principal.actor`
+        (`key:<key id>` for an API key, `user:<sub>` for a JWT)."""
         tenant_id = principal.tenant_id
+        try:
+            new = new.authored_by(principal.actor)
+        except ValueError as error:
+            raise InvalidRequestError(f"author_id is required here: {error}") from None
         if idempotency_key is not None:
             earlier = await self._idempotency.get(tenant_id, idempotency_key)
             if earlier is not None:

@@ -45,11 +45,7 @@ def _kind(address: IPAddress) -> str | None:
             kind = _kind(embedded)
             if kind is not None:
                 return kind
-            if (
-                address.ipv4_mapped is not None
-                or address in _IPV4_COMPATIBLE
-                or address in _NAT64
-            ):
+            if address.ipv4_mapped is not None or address in _IPV4_COMPATIBLE or address in _NAT64:
                 # Another spelling of (or a gateway's way to) a public IPv4 address.
                 return None
         if address in _NAT64_LOCAL:

@@ -10,8 +10,8 @@ class DeliverySlots:
 
     A delivery is *assigned* from its claim until its result is recorded; it *runs* (holds an
     endpoint and a tenant slot) only while its request is made. Tenants and endpoints whose
-    assigned deliveries fill their cap are left out of the next claim, so they wait in the
-    database, not in memory, while other tenants' deliveries go out.
+    assigned deliveries fill their cap are left out of further claims until some finish: their
+    backlog stays in the database while other tenants' deliveries go out.
     """
 
     def __init__(self, total: int, per_tenant: int, per_endpoint: int) -> None:
@@ -24,6 +24,7 @@ class DeliverySlots:
         self._endpoints: Counter[UUID] = Counter()
         self._tenant_gates: dict[UUID, asyncio.Semaphore] = {}
         self._endpoint_gates: dict[UUID, asyncio.Semaphore] = {}
+        self._gate = asyncio.Semaphore(total)
 
     @property
     def assigned(self) -> int:
@@ -57,11 +58,11 @@ class DeliverySlots:
 
     @contextlib.asynccontextmanager
     async def running(self, tenant_id: UUID, endpoint_id: UUID) -> AsyncIterator[None]:
-        """Hold an endpoint slot, then a tenant slot (always in this order: no deadlock), for
-        one request of an assigned delivery."""
+        """Hold an endpoint slot, a tenant slot, then one of the total (always in this order:
+        no deadlock), for one request of an assigned delivery."""
         endpoint_gate = self._endpoint_gates.setdefault(
             endpoint_id, asyncio.Semaphore(self.per_endpoint)
         )
         tenant_gate = self._tenant_gates.setdefault(tenant_id, asyncio.Semaphore(self.per_tenant))
-        async with endpoint_gate, tenant_gate:
+        async with endpoint_gate, tenant_gate, self._gate:
             yield

@@ -159,14 +159,18 @@ class WebhookDeliverer:
     async def run_once(self, limit: int = 100) -> int:
         """Claim up to `limit` due deliveries and attempt them; returns how many were claimed,
         once every delivery started here is recorded."""
-        claimed = await self.dispatch(limit)
+        # The whole `limit`, even beyond the slots free: the caps still hold (the requests
+        # wait for slots), and a caller that got fewer than it asked for knows none are due.
+        claimed = await self._claim_and_start(limit)
         await self.drain()
         return claimed
 
     async def dispatch(self, limit: int = 100) -> int:
         """Claim up to `limit` due deliveries (fewer when slots are short) and start them in
         the background; returns how many were claimed."""
-        room = min(limit, self._slots.free)
+        return await self._claim_and_start(min(limit, self._slots.free))
+
+    async def _claim_and_start(self, room: int) -> int:
         if room <= 0:
             return 0
         now = datetime.now(UTC)

@@ -122,7 +122,9 @@ class Engine:
         policy = policy or self.policy
         evaluator = PolicyEvaluator(policy)
         texts = [t[: self.options.max_text_chars] for t in texts]
-        matches = [self._rules.match(text, policy) for text in texts]
+        deadline = self.options.rule_deadline_ms
+        seconds = None if deadline is None else deadline / 1000
+        matches = [self._rules.match(text, policy, seconds) for text in texts]
         model_texts = [m.model_text for m in matches]
         features = [m.features_text for m in matches]
         probabilities, fast_probabilities, cascaded = self.probabilities(features, model_texts)
@@ -135,7 +137,9 @@ class Engine:
             }
             rule_actions = [(h.category, _ACTIONS[h.action]) for h in matches[i].blocking]
             language, language_p = languages[i]
-            verdict = evaluator.evaluate(scores, rule_actions, language, language_p)
+            verdict = evaluator.evaluate(
+                scores, rule_actions, language, language_p, rules_complete=matches[i].complete
+            )
             spans = []
             if verdict.decision is not Decision.APPROVE:
                 spans = self._explainer.explain(

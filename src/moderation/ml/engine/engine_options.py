@@ -26,6 +26,15 @@ class EngineOptions(BaseModel):
             "fast tier itself); always: for every text."
         ),
     )
+    rule_deadline_ms: float | None = Field(
+        default=100.0,
+        gt=0.0,
+        le=60_000.0,
+        description=(
+            "Time a policy's own term rules may take on one text; past it the remaining rules "
+            "are skipped and the result is flagged with reason rules_incomplete. None: no limit."
+        ),
+    )
     workers: int = Field(
         default=1,
         ge=1,

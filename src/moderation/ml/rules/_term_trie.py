@@ -12,9 +12,9 @@ characters of the match: the text is padded with a newline at each end, a match 
 character that is neither letter nor digit and ends with another, and the next search starts on
 the hit's last character, so one separator can close a hit and open the next. RE2 picks the
 same match as a backtracking engine would (leftmost, then first alternative); which term it was
-is then read off the hit alone with an anchored RE2 set; when several terms fit the same
-characters (leet and masks are ambiguous: "spicck"), the one with the fewest atoms wins, as
-greedy repeats would have it, then the first in trie order.
+is then read off the hit alone with an anchored RE2 set. Leet and masks are ambiguous, so
+several terms can fit the same characters ("fvkk" is "fuk" and "fuck", "spicck" is "spic" and
+"spick"): each of them is reported, where backtracking would have named one by accident.
 """
 
 import time
@@ -34,18 +34,24 @@ _LEET = {"a": "4@", "e": "3", "i": "1!|", "o": "0", "u": "v", "s": "5$z", "t": "
 _LEET |= {"l": "1|!", "b": "8", "g": "9", "c": "k"}
 # "shit!" is not "shite" and "anna!" is not "anal": no punctuation-like symbol at the end.
 _NOT_LAST = "!|"
-# Python's `[\W_]`: neither letter nor digit (Unicode-wide, as `str.isalnum`).
-_BOUNDARY = r"[^\pL\pN]"
+# Python's `[\W_]`, neither letter nor digit, on the view `MatchSubject.terms` gives: there
+# every such character beyond ASCII is one placeholder, so the class stays a few instructions
+# (`[^\pL\pN]` is a thousand, once per separator of every phrase).
+_BOUNDARY = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]"
 _SEPARATOR = _BOUNDARY + "+"
 _GAP = _BOUNDARY + "*"
-# The built-in lexicon compiles to ~25k instructions; tenants' terms are capped per policy.
-_MAX_MEMORY = 64 * 1024 * 1024
+# RE2's budget for one trie's program and DFA cache (past it RE2 still matches, slower). The
+# lexicon's trie is built once per process; a policy's is bounded by the policy's caps.
+LEXICON_MEMORY = 64 * 1024 * 1024
+POLICY_MEMORY = 64 * 1024 * 1024
 
 
 def _escape(char: str) -> str:
     if char.isalnum():
         return char
-    if char.isascii() and char.isprintable() and char != " ":
+    if not char.isascii():
+        return r"\x1f"  # the placeholder that stands for it in the view (see MatchSubject)
+    if char.isprintable() and char != " ":
         return "\\" + char
     return f"\\x{{{ord(char):x}}}"
 
@@ -106,10 +112,9 @@ class _Node:
 class TermTrie:
     """All of one group's terms as one RE2 regex, matched at word boundaries."""
 
-    def __init__(self, terms: list[str]) -> None:
+    def __init__(self, terms: list[str], max_memory: int = POLICY_MEMORY) -> None:
         root = _Node()
         sequences: dict[int, str] = {}
-        atom_counts: dict[int, int] = {}
         for index, term in enumerate(terms):
             node = root
             atoms = term_atoms(term)
@@ -118,18 +123,15 @@ class TermTrie:
             if node.terminal is None and atoms:
                 node.terminal = index
                 sequences[index] = "".join(atoms)
-                atom_counts[index] = len(atoms)
         self.empty = not root.children
-        options = _options()
+        self._max_memory = max_memory
+        options = _options(max_memory)
         order: list[int] = []
         self._regex = re2.compile(_BOUNDARY + "(?:" + _emit(root, order) + ")", options)
-        # Which term a hit is: the first, in the alternation's order, that fits it exactly.
+        # Which terms a hit is: each that fits it exactly, in the alternation's order.
         self._set = re2.Set.FullMatchSet(options)
         self._terms = order
         self._patterns = [sequences[index] for index in order]
-        # A backtracking engine's greedy repeats let a shorter term absorb the characters a
-        # longer one would need ("spicck" is "spic", not "spick"): fewest atoms first.
-        self._preference = [(atom_counts[index], position) for position, index in enumerate(order)]
         self._singles: dict[int, Any] = {}
         for pattern in self._patterns:
             self._set.Add(pattern)
@@ -138,10 +140,10 @@ class TermTrie:
 
     def scan(
         self, subject: MatchSubject, deadline: float | None = None
-    ) -> tuple[list[tuple[int, int, int]], bool]:
-        """(start, end, term) of each hit in `subject`'s undecoded view, left to right, and
+    ) -> tuple[list[tuple[int, int, list[int]]], bool]:
+        """(start, end, terms) of each hit in `subject`'s undecoded view, left to right, and
         whether the scan finished: it stops once `time.perf_counter()` passes `deadline`."""
-        found: list[tuple[int, int, int]] = []
+        found: list[tuple[int, int, list[int]]] = []
         if self.empty:
             return found, True
         data, offsets = subject.terms
@@ -153,34 +155,32 @@ class TermTrie:
             first, last = match.span()
             start = first + _char_size(data[first])
             end = last - _last_char_size(data, last)
-            term = self._term(data[start:end])
-            if term is not None:
+            terms = self._terms_of(data[start:end])
+            if terms:
                 # Offsets in the padded view are one character past the text's.
-                found.append((chars(offsets, start) - 1, chars(offsets, end) - 1, term))
+                found.append((chars(offsets, start) - 1, chars(offsets, end) - 1, terms))
             pos = end - _last_char_size(data, end) if end > start else end
         return found, False
 
-    def _term(self, body: bytes) -> int | None:
+    def _terms_of(self, body: bytes) -> list[int]:
         found = self._set.Match(body)
-        if found:
-            return self._terms[min(found, key=self._preference.__getitem__)]
-        # The set answers nothing when its DFA runs out of memory: ask each term in turn.
-        for position, index in enumerate(self._terms):
-            if self._single(position).fullmatch(body) is not None:
-                return index
-        return None
+        if not found:
+            # The set answers nothing when its DFA runs out of memory: ask each term in turn.
+            found = [i for i in range(len(self._terms)) if self._single(i).fullmatch(body)]
+        return [self._terms[i] for i in sorted(found)]
 
     def _single(self, position: int) -> Any:
         regex = self._singles.get(position)
         if regex is None:
-            regex = self._singles[position] = re2.compile(self._patterns[position], _options())
+            options = _options(self._max_memory)
+            regex = self._singles[position] = re2.compile(self._patterns[position], options)
         return regex
 
 
-def _options() -> Any:
+def _options(max_memory: int) -> Any:
     options = re2.Options()
     options.never_capture = True
-    options.max_mem = _MAX_MEMORY
+    options.max_mem = max_memory
     options.log_errors = False
     return options
 

@@ -1,3 +1,4 @@
+import re
 from functools import cached_property
 
 import numpy as np
@@ -8,6 +9,9 @@ from moderation.ml.text.normalized_text import NormalizedText
 # Matchers need the text as UTF-8 (RE2 reads bytes); a lone surrogate stays one character.
 _ENCODING, _ERRORS = "utf-8", "surrogatepass"
 PAD = "\n"
+# Beyond ASCII, what is neither letter nor digit (nor "_") for Python: one placeholder.
+_OTHER = re.compile(r"[^\w\x00-\x7f]")
+_PLACEHOLDER = "\x1f"
 
 
 class MatchSubject:
@@ -16,7 +20,8 @@ class MatchSubject:
     RE2 works on UTF-8 bytes and reports byte offsets; `chars` maps them back to character
     offsets in one vectorised pass, so no match costs a re-scan of the text. The term view is
     padded with a newline at each end, so a word boundary is always a character (RE2 has no
-    lookbehind).
+    lookbehind), and every non-ASCII character that is neither letter nor digit is one
+    placeholder there (same offsets), so word boundaries are a small class of ASCII bytes.
     """
 
     def __init__(self, normalized: NormalizedText) -> None:
@@ -25,7 +30,8 @@ class MatchSubject:
     @cached_property
     def terms(self) -> tuple[bytes, NDArray[np.int64] | None]:
         """The padded undecoded view (term rules) and its byte-to-character map."""
-        return _encoded(PAD + (self.normalized.undecoded or self.normalized.text) + PAD)
+        view = self.normalized.undecoded or self.normalized.text
+        return _encoded(PAD + _OTHER.sub(_PLACEHOLDER, view) + PAD)
 
     @cached_property
     def decoded(self) -> tuple[bytes, NDArray[np.int64] | None]:

@@ -1,3 +1,4 @@
+import re
 from typing import ClassVar
 
 from moderation.ml.rules import _spam_patterns as p
@@ -32,7 +33,7 @@ class SpamSignalExtractor:
                 emails = len(p.EMAIL.findall(text))
         digits = len(p.DIGIT.findall(text))
         if digits:
-            money = len(p.MONEY.findall(text))
+            money = sum(1 for _ in p.MONEY.finditer(text))
             if digits >= p.SHORT_CODE_DIGITS:
                 phones = len(_phones(text))
         tokens = p.WORD.findall(lower)
@@ -57,7 +58,7 @@ class SpamSignalExtractor:
         found += [(m.start(), m.end(), "email") for m in p.EMAIL.finditer(text)]
         found += [(s, e, "phone") for s, e in _phones(text)]
         found += [(s, e, "promo") for s, e in _promos(text, text.lower())]
-        found += [(m.start(), m.end(), "money") for m in p.MONEY.finditer(text)]
+        found += [(*_money_span(m), "money") for m in p.MONEY.finditer(text)]
         return sorted(set(found))
 
 
@@ -77,6 +78,10 @@ def _promos(text: str, lower: str) -> list[tuple[int, int]]:
     if "%" in lower or "/min" in lower:
         spans += [m.span() for m in p.PROMO_EXTRA.finditer(text)]
     return spans
+
+
+def _money_span(match: re.Match[str]) -> tuple[int, int]:
+    return match.span("amount") if match.group("amount") is not None else match.span()
 
 
 def _is_shortener(url: str) -> int:

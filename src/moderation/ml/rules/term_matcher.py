@@ -8,7 +8,7 @@ from moderation.domain.models._regex_safety import compile_regex
 from moderation.domain.models.term_rule import TermRule
 from moderation.ml.rules import _regex_gate
 from moderation.ml.rules._literal_trie import literal_trie
-from moderation.ml.rules._term_trie import TermTrie, plausible
+from moderation.ml.rules._term_trie import LEXICON_MEMORY, POLICY_MEMORY, TermTrie, plausible
 from moderation.ml.rules.match_subject import MatchSubject, chars
 from moderation.ml.rules.rule_hit import RuleHit
 from moderation.ml.text.normalized_text import NormalizedText
@@ -58,10 +58,11 @@ class TermMatcher:
                 group = "allow" if rule.action == "allow" else rule.kind
                 group = "phrase" if group == "word" and " " in normalized else group
                 terms[group].setdefault(normalized, []).append(rule)
+        memory = LEXICON_MEMORY if trusted else POLICY_MEMORY
         self._tries = [
             (trie, list(terms[g].values()))
             for g in groups
-            if not (trie := TermTrie(list(terms[g]))).empty
+            if not (trie := TermTrie(list(terms[g]), memory)).empty
         ]
         self._linear: list[tuple[Any, TermRule]] = []
         self._gated: list[tuple[re.Pattern[str], TermRule, frozenset[str]]] = []
@@ -106,9 +107,9 @@ class TermMatcher:
         view = normalized.undecoded or normalized.text
         for trie, rules in self._tries:
             spans, complete = trie.scan(subject, deadline)
-            for start, end, term in spans:
+            for start, end, terms in spans:
                 if plausible(view[start:end]):
-                    found += [(start, end, rule) for rule in rules[term]]
+                    found += [(start, end, rule) for term in terms for rule in rules[term]]
             if not complete:
                 break
         if complete:

@@ -65,7 +65,9 @@ class HandlerContext:
         async def scorer() -> TextScorer:
             async with lock:
                 if not loaded:
-                    options = EngineOptions(semantic=settings.semantic)
+                    options = EngineOptions(
+                        semantic=settings.semantic, rule_deadline_ms=settings.rule_deadline_ms
+                    )
                     engine: BlockingEngine
                     if settings.engine_process:
                         process = EngineProcess(

@@ -5,6 +5,7 @@ certificate check, and refuses forbidden addresses before any connection."""
 import asyncio
 import contextlib
 import datetime
+import socket
 import ssl
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -61,7 +62,7 @@ async def _serving(server: _Server, tls: ssl.SSLContext | None = None) -> AsyncI
         def record(_sock: object, name: str | None, _context: object) -> None:
             server.server_names.append(name)
 
-        tls.sni_callback = record  # type: ignore[assignment]
+        tls.sni_callback = record
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0, ssl=tls)
     try:
         yield listener.sockets[0].getsockname()[1]
@@ -75,6 +76,8 @@ class _Resolver:
         self._answers = answers
 
     async def __call__(self, host: str, port: int) -> Sequence[str]:  # noqa: ARG002
+        if host not in self._answers:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return self._answers[host]
 
 
@@ -199,3 +202,18 @@ async def test_environment_proxies_are_not_used(monkeypatch: pytest.MonkeyPatch)
         reply = await client.post(f"http://127.0.0.1:{port}/hook", content=b"{}")
     assert reply.status_code == 200
     assert server.connections == 1
+
+
+async def test_failures_are_described_without_the_error_text() -> None:
+    guard = EgressGuard(AddressPolicy(allow_private=True), resolver=_Resolver({}))
+    listener = await asyncio.start_server(lambda _r, _w: None, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    listener.close()
+    await listener.wait_closed()  # nothing listens there now
+    async with _client(guard) as client:
+        with pytest.raises(httpx.ConnectError) as refused:
+            await client.post(f"http://127.0.0.1:{port}/hook", content=b"{}")
+        with pytest.raises(httpx.ConnectError) as unknown:
+            await client.post("http://unknown.test/hook", content=b"{}")
+    assert failure_reason(refused.value, 10) == "connection refused"
+    assert failure_reason(unknown.value, 10) == "host not found"

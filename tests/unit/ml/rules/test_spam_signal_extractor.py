@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,53 @@ class TestSpamSignalExtractor:
             ("£1.50", "money"),
         }
         assert extractor.extract(text).promo_phrase_count == 3.0
+
+
+class TestAdversarialTexts:
+    """The spam regexes take linear time: before, "1," over 20,000 characters took MONEY 12 s
+    and a 20,000-letter word took EMAIL most of a second per call."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "1," * 10_000,
+            "1." * 10_000 + "x",
+            "a" * 20_000 + "@",
+            "a." * 10_000 + "@",
+            "ab " * 6_000 + "x.com @",
+            "a-" * 10_000 + ".",
+        ],
+        ids=[
+            "money-commas",
+            "money-dots",
+            "email-word",
+            "email-dots",
+            "email-words",
+            "url",
+        ],
+    )
+    def test_long_adversarial_texts_are_fast(
+        self, extractor: SpamSignalExtractor, text: str
+    ) -> None:
+        started = time.perf_counter()
+        extractor.extract(text)
+        extractor.hits(text)
+        assert time.perf_counter() - started < 0.5
+
+    def test_amounts_keep_their_spans_and_counts(self, extractor: SpamSignalExtractor) -> None:
+        text = "pay 1,000 usd or a1,000 usd or $5m now, 2.50 eur left " + "1," * 10_000
+        started = time.perf_counter()
+        money = [text[s:e] for s, e, label in extractor.hits(text) if label == "money"]
+        assert time.perf_counter() - started < 0.5
+        # "a1,000": the amount starts where a word boundary does, as before.
+        assert money == ["1,000 usd", "000 usd", "$5m", "2.50 eur"]
+        assert extractor.extract(text).money_count == 4.0
+
+    def test_emails_are_found_from_the_start_of_their_local_part(
+        self, extractor: SpamSignalExtractor
+    ) -> None:
+        text = "write to joe.bloggs+spam@example.co.uk or x@y.io. " + "a" * 20_000
+        started = time.perf_counter()
+        emails = [text[s:e] for s, e, label in extractor.hits(text) if label == "email"]
+        assert time.perf_counter() - started < 0.5
+        assert emails == ["joe.bloggs+spam@example.co.uk", "x@y.io"]

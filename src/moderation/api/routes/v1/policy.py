@@ -56,7 +56,13 @@ async def put_policy(
     ] = None,
 ) -> PolicyResponse:
     """Replace the policy; it becomes the next version and applies to decisions from now on.
-    Every decision records the policy version it used. Emits `PolicyChanged`."""
+    Every decision records the policy version it used. Emits `PolicyChanged`.
+
+    Term rules are bounded: at most 1,000 rules (100 of them regexes), 64 KiB of patterns in
+    all, words and phrases of up to 200 characters, regexes of up to 300. Regexes use RE2
+    syntax and run in linear time; backreferences, lookaround, atomic groups, possessive
+    quantifiers, patterns that compile too large and patterns that match the empty string
+    are refused. Any refusal is a 422 whose `errors` name the rule (`term_rules.<index>`)."""
     expected = _version(if_match) if if_match is not None else None
     updated = await service.replace(
         principal.tenant_id, policy, principal.actor, expected_version=expected

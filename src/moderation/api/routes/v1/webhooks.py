@@ -39,7 +39,11 @@ async def create_webhook(
 ) -> CreatedWebhookResponse:
     """Register an endpoint. Every later event of the subscribed types is POSTed to it, signed
     with its secret (`Monocto-Signature`), retried with backoff for 24 h. Unless you supply one,
-    a secret is generated and returned here, once."""
+    a secret is generated and returned here, once.
+
+    The URL's host must be, and resolve only to, public addresses (checked again at every
+    delivery): loopback, private, link-local and similar targets are a 422 naming `url`,
+    unless the operator allows private networks. Credentials in the URL are refused too."""
     endpoint, secret = await service.register(
         principal.tenant_id,
         body.url,
@@ -79,8 +83,8 @@ async def update_webhook(
     principal: PrincipalDep,
     service: WebhookServiceDep,
 ) -> WebhookResponse:
-    """Change an endpoint's URL, event types or description, or disable (`active: false`) and
-    re-enable it. Deliveries owed to a disabled endpoint wait for it."""
+    """Change an endpoint's URL (checked as at registration), event types or description, or
+    disable (`active: false`) and re-enable it. Deliveries owed to a disabled endpoint wait."""
     endpoint = await service.update(
         principal.tenant_id,
         webhook_id,
