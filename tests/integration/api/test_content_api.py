@@ -1,6 +1,7 @@
 """POST/GET /content, listing, stats and Idempotency-Key, on SQLite and PostgreSQL."""
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
@@ -10,10 +11,28 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from tests.integration.api.support import TenantHandle, content_body, wait_until_decided
 
+from moderation.api.schemas.create_content_request import (
+    MAX_METADATA_BYTES,
+    MAX_METADATA_DEPTH,
+    MAX_METADATA_KEYS,
+)
+from moderation.domain.models import Scope
+from moderation.domain.services import TenantService
 from moderation.infrastructure.database.tables import OutboxRow
+from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenantRepository
 
 TOXIC = "You are a stupid idiot and I hate you"
 PROBLEM_JSON = "application/problem+json"
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    """A metadata object `depth` levels deep (counting itself), with lists among the levels."""
+    value: Any = {"leaf": True}
+    for level in range(depth - 1, 0, -1):
+        # Counted from the outside: level 1 (the object) and every other level are objects.
+        value = {"k": value} if level % 2 else [value]
+    assert isinstance(value, dict)
+    return value
 
 
 async def _create(client: httpx.AsyncClient, tenant: TenantHandle, **overrides: object) -> Any:
@@ -90,6 +109,11 @@ async def test_engine_decides_after_commit_and_records_events(
         ("language", "EN"),
         ("language", "eng"),
         ("tags", [f"tag-{i}" for i in range(11)]),
+        # About 300 levels in 2 kB: stored, it made every read of the item (and its list) fail.
+        ("metadata", _nested(300)),
+        ("metadata", _nested(MAX_METADATA_DEPTH + 1)),
+        ("metadata", {f"k{i}": i for i in range(MAX_METADATA_KEYS + 1)}),
+        ("metadata", {"blob": "x" * MAX_METADATA_BYTES}),
     ],
 )
 async def test_invalid_content_is_a_problem_naming_the_field(
@@ -287,3 +311,93 @@ async def test_concurrent_retries_with_one_idempotency_key_create_one_item(
     assert all(r.headers["Retry-After"] == "1" for r in responses if r.status_code == 409)
     listing = await _list(client, tenant)
     assert [item["id"] for item in listing["items"]] == list(created_ids)
+
+
+@pytest.mark.asyncio
+async def test_metadata_at_the_limits_is_stored_and_readable_alone_and_listed(
+    client: httpx.AsyncClient, tenant: TenantHandle
+) -> None:
+    metadata = _nested(MAX_METADATA_DEPTH)
+    created = await _create(client, tenant, metadata=metadata)
+    keyed = await _create(client, tenant, metadata={f"k{i}": i for i in range(MAX_METADATA_KEYS)})
+
+    fetched = await client.get(f"/api/v1/content/{created['id']}", headers=tenant.headers)
+    listed = await _list(client, tenant)
+
+    assert fetched.status_code == 200
+    assert fetched.json()["metadata"] == metadata
+    assert {item["id"] for item in listed["items"]} == {created["id"], keyed["id"]}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+async def test_non_finite_metadata_numbers_are_a_422_not_an_unreadable_item(
+    client: httpx.AsyncClient, tenant: TenantHandle, number: str
+) -> None:
+    # Python's JSON decoder accepts these words; JSON (and PostgreSQL's jsonb) do not.
+    raw = json.dumps(content_body())[:-1] + f', "metadata": {{"x": {number}}}}}'
+
+    response = await client.post(
+        "/api/v1/content",
+        headers={**tenant.headers, "Content-Type": "application/json"},
+        content=raw.encode(),
+    )
+
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["body.metadata"]
+    assert (await _list(client, tenant))["total"] == 0
+
+
+def _without_author(**overrides: object) -> dict[str, object]:
+    body = content_body(**overrides)
+    del body["author_id"]
+    return body
+
+
+@pytest.mark.asyncio
+async def test_without_author_id_the_api_key_is_the_author(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    async with app.state.resources.database.transaction() as session:
+        service = TenantService(SqlTenantRepository(session), SqlApiKeyRepository(session))
+        created_tenant = await service.create_tenant(f"t-{uuid.uuid4().hex[:12]}")
+        record, key = await service.create_key(
+            created_tenant.name, {Scope.CONTENT_READ, Scope.CONTENT_WRITE}
+        )
+    headers = {"Authorization": f"Bearer {key}"}
+
+    implicit = await client.post("/api/v1/content", headers=headers, json=_without_author())
+    explicit = await client.post(
+        "/api/v1/content", headers=headers, json=content_body(author_id="user-8231")
+    )
+
+    assert implicit.status_code == 201, implicit.text
+    assert implicit.json()["author_id"] == f"key:{record.id}"
+    assert explicit.json()["author_id"] == "user-8231"
+    mine = await client.get(
+        "/api/v1/content", headers=headers, params={"author_id": f"key:{record.id}"}
+    )
+    assert [item["id"] for item in mine.json()["items"]] == [implicit.json()["id"]]
+
+
+@pytest.mark.asyncio
+async def test_without_author_id_the_jwt_subject_is_the_author(
+    app: FastAPI, client: httpx.AsyncClient, tenant: TenantHandle
+) -> None:
+    jwt = app.state.resources.jwt
+    scopes = [Scope.CONTENT_READ, Scope.CONTENT_WRITE]
+    alice = {"Authorization": f"Bearer {jwt.issue('alice', tenant.id, scopes)}"}
+    # A subject that is no valid author id (a space): the client must then name the author.
+    spaced = {"Authorization": f"Bearer {jwt.issue('Alice Smith', tenant.id, scopes)}"}
+
+    created = await client.post("/api/v1/content", headers=alice, json=_without_author())
+    refused = await client.post("/api/v1/content", headers=spaced, json=_without_author())
+    named = await client.post("/api/v1/content", headers=spaced, json=content_body())
+
+    assert created.status_code == 201, created.text
+    assert created.json()["author_id"] == "user:alice"
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == PROBLEM_JSON
+    assert "author_id" in refused.json()["detail"]
+    assert named.status_code == 201
+    assert named.json()["author_id"] == "author-1"

@@ -4,8 +4,9 @@ application/problem+json, body schema, headers).
 
 The schema is loaded at import, so schemathesis can parametrize one test per operation; the
 app it drives needs fixtures (the trained test model, a tenant's key), so requests go through
-a small ASGI proxy that the `fuzzed_app` fixture binds. The app runs on SQLite: the fuzz is
-about the HTTP contract, and the repositories are tested on both databases elsewhere.
+a small ASGI proxy that the `fuzzed_app` fixture binds. The app runs on SQLite and on
+PostgreSQL: the two refuse different inputs (PostgreSQL refuses NUL in text and jsonb), and an
+input either database refuses must be a 4xx, never a 500.
 """
 
 import asyncio
@@ -19,7 +20,7 @@ import schemathesis
 from fastapi import FastAPI
 from schemathesis.python.asgi import get_client, shutdown_lifespans
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
-from tests.integration.api.support import ALL_SCOPES, make_settings
+from tests.integration.api.support import ALL_SCOPES, make_settings, scratch_postgresql
 
 from moderation.api.dependencies import forget_credentials
 from moderation.domain.services import TenantService
@@ -29,6 +30,10 @@ from moderation.main import create_app
 from moderation.ml.engine import Engine
 
 MAX_EXAMPLES = 25
+# Generated cases sent again with text no database stores in every string (the fuzzer's own
+# strings are UTF-8 and rarely NUL): per operation and database, once with each character.
+POISONED_PER_OPERATION = 3
+POISONS = ("\x00", "\ud800")
 
 
 class _LateBoundApp:
@@ -87,13 +92,26 @@ def _wait_until_ready(app: FastAPI, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-@pytest.fixture(scope="module")
-def fuzzed_app(tiny_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzzed_app(
+    request: pytest.FixtureRequest, tiny_engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    # Module scope: every operation is fuzzed on one database, then all again on the other.
+    if request.param == "postgresql":
+        with scratch_postgresql("moderation_fuzz") as url:
+            yield from _serving(url, tiny_engine, request.param)
+        return
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
     Migrator(url).upgrade()
+    yield from _serving(url, tiny_engine, request.param)
+
+
+def _serving(url: str, tiny_engine: Engine, name: str) -> Iterator[FastAPI]:
     key = asyncio.run(_create_tenant_key(url))
     app = create_app(make_settings(url, webhooks_enabled=False), engine=tiny_engine)
     app.state.fuzz_key = key
+    app.state.fuzz_database = name
+    app.state.poisoned = {}
     _PROXY.target = app
     # Entering a schemathesis ASGI client starts the app's lifespan on schemathesis's event
     # loop thread, where every fuzzed request then runs.
@@ -115,8 +133,50 @@ def test_every_response_is_documented_and_none_is_a_server_error(
     # span fields or need normalising first (reject_at >= flag_at, at most 10 tags after
     # dropping duplicates, non-blank titles), so schema-valid bodies can still be a 422.
     # Every other check runs: no 5xx, documented status codes, content types, schemas, headers.
+    headers = {"Authorization": f"Bearer {fuzzed_app.state.fuzz_key}"}
     response = case.call_and_validate(
-        headers={"Authorization": f"Bearer {fuzzed_app.state.fuzz_key}"},
-        excluded_checks=[negative_data_rejection, positive_data_acceptance],
+        headers=headers, excluded_checks=[negative_data_rejection, positive_data_acceptance]
     )
     assert response.status_code < 500
+    _call_poisoned(case, fuzzed_app, headers)
+
+
+def _call_poisoned(case: schemathesis.Case[Any], app: FastAPI, headers: dict[str, str]) -> None:
+    """Send `case` again with NUL or a lone surrogate appended to each of its strings: a 422
+    naming the place, on either database, whatever the route."""
+    sent: dict[str, int] = app.state.poisoned
+    count = sent.get(case.operation.label, 0)
+    if count >= POISONED_PER_OPERATION * len(POISONS):
+        return
+    sent[case.operation.label] = count + 1
+    poison = POISONS[count % len(POISONS)]
+    # Sent outside schemathesis, which re-encodes a case's strings as UTF-8 (no surrogates).
+    request = case.as_transport_kwargs(headers=headers)
+    poisoned = False
+    if isinstance(request.get("json"), dict | list):
+        request["json"], poisoned = _poisoned(request["json"], poison)
+    # A URL carries a lone surrogate only as invalid UTF-8, which its encoder refuses to write.
+    query = request.get("params") or {}
+    for name, value in list(query.items()):
+        if isinstance(value, str):
+            query[name] = value + "\x00"
+            poisoned = True
+    with get_client(_PROXY) as client:
+        response = client.request(**request)
+    where = f"{case.operation.label} on {app.state.fuzz_database} with {poison!r}"
+    assert response.status_code < 500, f"{where}: {response.status_code} {response.text}"
+    if poisoned:
+        assert response.status_code == 422, f"{where}: {response.status_code} {response.text}"
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def _poisoned(value: object, poison: str) -> tuple[Any, bool]:
+    if isinstance(value, str):
+        return value + poison, True
+    if isinstance(value, dict):
+        pairs = [(key, _poisoned(item, poison)) for key, item in value.items()]
+        return {key: item for key, (item, _) in pairs}, any(hit for _, (_, hit) in pairs)
+    if isinstance(value, list):
+        items = [_poisoned(item, poison) for item in value]
+        return [item for item, _ in items], any(hit for _, hit in items)
+    return value, False

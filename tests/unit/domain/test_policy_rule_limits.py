@@ -25,6 +25,10 @@ def word(pattern: str, rule_id: str) -> dict[str, Any]:
     return {"id": rule_id, "pattern": pattern, "kind": "word", "category": "insult"}
 
 
+def _size(rules: list[dict[str, Any]]) -> int:
+    return sum(len(rule["pattern"]) for rule in rules)
+
+
 def refusal(rules: list[dict[str, Any]]) -> tuple[tuple[str | int, ...], str]:
     with pytest.raises(ValidationError) as caught:
         ModerationPolicy.model_validate({"term_rules": rules})
@@ -120,9 +124,12 @@ class TestPolicyCaps:
         assert "RE2 instructions in all" in refusal(rules)[1]
 
     def test_a_policy_at_the_caps_is_accepted(self) -> None:
-        words = [word(f"term{i:04d}" + "x" * 40, f"w{i}") for i in range(MAX_RULES - 100)]
+        words = [word(f"term{i:04d}", f"w{i}") for i in range(MAX_RULES - 100)]
         regexes = [regex(rf"\bpromo{i}\w*\s+(?:now|today)\b", f"r{i}") for i in range(100)]
+        for i in range(MAX_TOTAL_PATTERN_CHARS - _size(words + regexes)):
+            words[i % len(words)]["pattern"] += "x"
 
         policy = ModerationPolicy.model_validate({"term_rules": words + regexes})
 
         assert len(policy.term_rules) == MAX_RULES
+        assert sum(len(rule.pattern) for rule in policy.term_rules) == MAX_TOTAL_PATTERN_CHARS

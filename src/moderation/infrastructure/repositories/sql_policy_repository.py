@@ -1,12 +1,18 @@
+from typing import Any
 from uuid import UUID
 
+import structlog
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.core.exceptions import ConflictError
 from moderation.domain.policy import ModerationPolicy, TenantPolicy
+from moderation.domain.policy.moderation_policy import MAX_RULES
 from moderation.infrastructure.database.tables import PolicyRow
+
+_log = structlog.get_logger(__name__)
 
 
 class SqlPolicyRepository:
@@ -59,8 +65,40 @@ def _to_domain(row: PolicyRow) -> TenantPolicy:
     parsed = _PARSED[key] = TenantPolicy(
         tenant_id=row.tenant_id,
         version=row.version,
-        policy=ModerationPolicy.model_validate(row.document),
+        policy=_parse_stored(row),
         created_at=row.created_at,
         created_by=row.created_by,
     )
     return parsed
+
+
+def _parse_stored(row: PolicyRow) -> ModerationPolicy:
+    """The stored document as a policy, even when it predates today's rule checks.
+
+    Versions saved before the RE2 vetting and the per-policy caps may hold rules that are now
+    refused (lookaround, backreferences, too many rules). Refusing the whole version would make
+    every request of that tenant fail; instead the refused rules are left out, loudly (a
+    warning per load), and the tenant's next PUT must pass the checks."""
+    document: dict[str, Any] = dict(row.document)
+    try:
+        return ModerationPolicy.model_validate(document)
+    except ValidationError as error:
+        refused = {
+            loc[1]
+            for problem in error.errors()
+            if len(loc := problem["loc"]) > 1 and loc[0] == "term_rules" and isinstance(loc[1], int)
+        }
+        rules = [r for i, r in enumerate(document.get("term_rules") or []) if i not in refused]
+        cleaned = {**document, "term_rules": rules[:MAX_RULES]}
+        try:
+            policy = ModerationPolicy.model_validate(cleaned)
+        except ValidationError:
+            # Whatever else is wrong, the rules are what the checks tightened: keep the rest.
+            policy = ModerationPolicy.model_validate({**document, "term_rules": []})
+        _log.warning(
+            "policy.stored_rules_dropped",
+            tenant_id=str(row.tenant_id),
+            version=row.version,
+            dropped=len(document.get("term_rules") or []) - len(policy.term_rules),
+        )
+        return policy

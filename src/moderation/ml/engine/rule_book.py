@@ -6,7 +6,8 @@ from moderation.ml.engine.rule_match import RuleMatch
 from moderation.ml.rules import DefaultLexicon, MatchSubject, RuleHit, TermMatcher
 from moderation.ml.text import TextNormalizer
 
-_CACHE_SIZE = 64
+# Compiled policies kept; a policy at the caps can hold tens of MB of RE2 programs.
+_CACHE_SIZE = 32
 
 
 class RuleBook:

@@ -17,13 +17,13 @@ several terms can fit the same characters ("fvkk" is "fuk" and "fuck", "spicck" 
 "spick"): each of them is reported, where backtracking would have named one by accident.
 """
 
-import time
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
 import re2  # type: ignore[import-untyped]
 
+from moderation.ml.rules import _bounded_search
 from moderation.ml.rules.match_subject import MatchSubject, chars
 
 MASKS = "*#%"
@@ -43,7 +43,7 @@ _GAP = _BOUNDARY + "*"
 # RE2's budget for one trie's program and DFA cache (past it RE2 still matches, slower). The
 # lexicon's trie is built once per process; a policy's is bounded by the policy's caps.
 LEXICON_MEMORY = 64 * 1024 * 1024
-POLICY_MEMORY = 64 * 1024 * 1024
+POLICY_MEMORY = 32 * 1024 * 1024
 
 
 def _escape(char: str) -> str:
@@ -148,8 +148,11 @@ class TermTrie:
             return found, True
         data, offsets = subject.terms
         pos = 0
-        while deadline is None or time.perf_counter() < deadline:
-            match = self._regex.search(data, pos)
+        while True:
+            try:
+                match = _bounded_search.search(self._regex, data, pos, deadline)
+            except _bounded_search.DeadlinePassed:
+                return found, False
             if match is None:
                 return found, True
             first, last = match.span()
@@ -160,7 +163,6 @@ class TermTrie:
                 # Offsets in the padded view are one character past the text's.
                 found.append((chars(offsets, start) - 1, chars(offsets, end) - 1, terms))
             pos = end - _last_char_size(data, end) if end > start else end
-        return found, False
 
     def _terms_of(self, body: bytes) -> list[int]:
         found = self._set.Match(body)

@@ -1,12 +1,11 @@
 import re
-import time
 from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
 from moderation.domain.models._regex_safety import compile_regex
 from moderation.domain.models.term_rule import TermRule
-from moderation.ml.rules import _regex_gate
+from moderation.ml.rules import _bounded_search, _regex_gate
 from moderation.ml.rules._literal_trie import literal_trie
 from moderation.ml.rules._term_trie import LEXICON_MEMORY, POLICY_MEMORY, TermTrie, plausible
 from moderation.ml.rules.match_subject import MatchSubject, chars
@@ -128,18 +127,21 @@ class TermMatcher:
             return True
         data, offsets = subject.decoded
         for regex, rule in self._linear:
-            if deadline is not None and time.perf_counter() >= deadline:
-                return False
-            count = 0
-            for m in regex.finditer(data):
-                start, end = m.span()
+            pos = count = 0
+            while count < MAX_HITS_PER_RULE:
+                try:
+                    match = _bounded_search.search(regex, data, pos, deadline)
+                except _bounded_search.DeadlinePassed:
+                    return False
+                if match is None:
+                    break
+                start, end = match.span()
                 if end > start:
                     found.append((chars(offsets, start), chars(offsets, end), rule))
                     count += 1
-                if count >= MAX_HITS_PER_RULE:
+                pos = end if end > start else end + 1
+                if pos > len(data):
                     break
-                if deadline is not None and time.perf_counter() >= deadline:
-                    return False
         return True
 
     @staticmethod

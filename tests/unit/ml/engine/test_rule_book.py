@@ -5,6 +5,7 @@ each by orders of magnitude: the built-in lexicon took minutes on "f", forty "*"
 allow rules were checked against every hit (quadratic), and tenant regexes could backtrack.
 """
 
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -146,6 +147,25 @@ class TestDeadline:
         # What ran before the deadline still counts, and so does the built-in lexicon.
         assert [h.rule_id for h in match.blocking] == ["hi"]
         assert book.match(text, rules, deadline_seconds=None).complete
+
+    def test_ambiguous_terms_stop_at_the_deadline_within_one_pass(self, book: RuleBook) -> None:
+        # The costliest words a policy can hold: vowels fit every leet slot, so a soup of
+        # vowels, leet and masks keeps hundreds of trie paths alive at each character (a
+        # single RE2 pass over it takes about a second without the deadline).
+        rng = random.Random(7)
+        words = [
+            {"id": f"v{i}", "pattern": "".join(rng.choices("aeiou", k=16)), "category": "spam"}
+            for i in range(MAX_RULES)
+        ]
+        rules = policy(*words)
+        soup = "".join(rng.choices("aeiou4@3!1|0*#% ", k=20_000))
+        book.match("compile", rules)
+
+        started = time.perf_counter()
+        match = book.match(soup, rules, deadline_seconds=0.05)
+
+        assert not match.complete
+        assert time.perf_counter() - started < 0.5
 
     def test_a_text_within_the_deadline_is_complete(self, book: RuleBook) -> None:
         match = book.match("oh shit", policy(ALLOW_SHIT), deadline_seconds=0.5)

@@ -58,7 +58,7 @@ async def put_policy(
     """Replace the policy; it becomes the next version and applies to decisions from now on.
     Every decision records the policy version it used. Emits `PolicyChanged`.
 
-    Term rules are bounded: at most 1,000 rules (100 of them regexes), 64 KiB of patterns in
+    Term rules are bounded: at most 1,000 rules (100 of them regexes), 16 KiB of patterns in
     all, words and phrases of up to 200 characters, regexes of up to 300. Regexes use RE2
     syntax and run in linear time; backreferences, lookaround, atomic groups, possessive
     quantifiers, patterns that compile too large and patterns that match the empty string
