@@ -10,7 +10,6 @@ input either database refuses must be a 4xx, never a 500.
 """
 
 import asyncio
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -37,15 +36,30 @@ POISONS = ("\x00", "\ud800")
 
 
 class _LateBoundApp:
-    """An ASGI app that forwards to the app the `fuzzed_app` fixture binds."""
+    """An ASGI app that forwards to the app the `fuzzed_app` fixture binds.
+
+    Schemathesis's pytest plugin ends every lifespan after each test, and the next request
+    starts the app's lifespan again: fresh resources whose models load in the background. A
+    real server would answer 503 until then; here the startup is held until the app is ready,
+    so each test fuzzes a loaded app rather than racing its loader."""
 
     def __init__(self) -> None:
         self.target: FastAPI | None = None
 
     # Typed loosely: it sits between schemathesis's and Starlette's spellings of the ASGI types.
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        assert self.target is not None, "only the fuzzed_app fixture's app is fuzzed"
-        await self.target(scope, receive, send)
+        target = self.target
+        assert target is not None, "only the fuzzed_app fixture's app is fuzzed"
+        if scope["type"] != "lifespan":
+            await target(scope, receive, send)
+            return
+
+        async def send_when_ready(message: Any) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                await _until_ready(target)
+            await send(message)
+
+        await target(scope, receive, send_when_ready)
 
 
 def _without_null_parameters(document: dict[str, Any]) -> dict[str, Any]:
@@ -84,12 +98,12 @@ async def _create_tenant_key(url: str) -> str:
     return key
 
 
-def _wait_until_ready(app: FastAPI, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not app.state.resources.ready.is_set():
-        if time.monotonic() > deadline:
-            raise AssertionError("the app did not become ready")
-        time.sleep(0.02)
+async def _until_ready(app: FastAPI, timeout: float = 30.0) -> None:
+    resources = app.state.resources
+    try:
+        await asyncio.wait_for(resources.ready.wait(), timeout)
+    except TimeoutError:
+        raise AssertionError(f"the app did not become ready: {resources.startup_error}") from None
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -116,7 +130,7 @@ def _serving(url: str, tiny_engine: Engine, name: str) -> Iterator[FastAPI]:
     # Entering a schemathesis ASGI client starts the app's lifespan on schemathesis's event
     # loop thread, where every fuzzed request then runs.
     with get_client(_PROXY):
-        _wait_until_ready(app)
+        assert app.state.resources.ready.is_set()
     yield app
     shutdown_lifespans()
     _PROXY.target = None

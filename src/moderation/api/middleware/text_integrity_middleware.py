@@ -182,14 +182,15 @@ def _walk(document: object) -> list[dict[str, Any]]:
     stack: list[tuple[object, tuple[str, ...]]] = [(document, ())]
     while stack and len(errors) < _MAX_REPORTED:
         value, path = stack.pop()
+        # Children are pushed last first, so places are reported in document order.
         if isinstance(value, dict):
-            for key, child in value.items():
+            for key in value:
                 problem = unstorable(key)
                 if problem is not None:
                     errors.append(_body_error((*path, key), problem, key_=True))
-                stack.append((child, (*path, key)))
+            stack.extend((value[key], (*path, key)) for key in reversed(value))
         elif isinstance(value, list):
-            stack.extend((child, (*path, str(index))) for index, child in enumerate(value))
+            stack.extend((value[i], (*path, str(i))) for i in range(len(value) - 1, -1, -1))
         elif isinstance(value, str):
             problem = unstorable(value)
             if problem is not None:

@@ -2,6 +2,7 @@
 
 import itertools
 import random
+from collections.abc import Container
 
 from moderation.ml.data import _hard_negative_templates as t
 from moderation.ml.data._identity_groups import TRAIN_GROUPS, fill
@@ -24,12 +25,16 @@ class HardNegativeGenerator:
         self.per_functionality = per_functionality
         self.weight = weight
 
-    def generate(self) -> list[LabelledText]:
-        """Up to `per_functionality` texts per functionality, a seeded sample of all fillings."""
+    def generate(self, templates: Container[str] | None = None) -> list[LabelledText]:
+        """Up to `per_functionality` texts per functionality, a seeded sample of all fillings.
+
+        `templates` keeps only texts made from those template ids (see `templates()`), so an
+        evaluation can hold some templates out of training and test on them.
+        """
         rng = random.Random(self.seed)  # noqa: S311 - sampling, not security
         out: list[LabelledText] = []
-        for texts, labels in self._candidates().values():
-            unique = sorted(set(texts))
+        for pairs, labels in self._candidates().values():
+            unique = sorted({text for tid, text in pairs if templates is None or tid in templates})
             rng.shuffle(unique)
             out.extend(
                 LabelledText(text, dict(labels), SOURCE, "train", self.weight)
@@ -50,15 +55,28 @@ class HardNegativeGenerator:
         return frozenset(group_frames | fillers | set(t.THREAT_HARMS))
 
     @staticmethod
-    def _candidates() -> dict[str, tuple[list[str], t.Labels]]:
-        found: dict[str, tuple[list[str], t.Labels]] = {
-            name: ([fill(f, g) for f in frames for g in TRAIN_GROUPS], labels)
+    def templates() -> dict[str, tuple[str, ...]]:
+        """Template ids per functionality: the sentence frame, or for profanity and threats
+        (one or two frames only) the varying core, the good news or the harm."""
+        return {
+            name: tuple(dict.fromkeys(tid for tid, _ in pairs))
+            for name, (pairs, _) in HardNegativeGenerator._candidates().items()
+        }
+
+    @staticmethod
+    def _candidates() -> dict[str, tuple[list[tuple[str, str]], t.Labels]]:
+        """functionality -> ([(template id, text)], labels)."""
+        found: dict[str, tuple[list[tuple[str, str]], t.Labels]] = {
+            name: ([(f, fill(f, g)) for f in frames for g in TRAIN_GROUPS], labels)
             for name, (frames, labels) in t.GROUP_FRAMES.items()
         }
         profane = [
-            frame.format(opener=opener, news=news, closer=closer)
-            if frame.startswith("{opener}")
-            else frame.format(opener=opener, news=news[:1].upper() + news[1:], closer=closer)
+            (
+                news,
+                frame.format(opener=opener, news=news, closer=closer)
+                if frame.startswith("{opener}")
+                else frame.format(opener=opener, news=news[:1].upper() + news[1:], closer=closer),
+            )
             for frame in t.PROFANITY_FRAMES
             for opener, news, closer in itertools.product(
                 t.PROFANE_OPENERS, t.GOOD_NEWS, t.PROFANE_CLOSERS
@@ -66,13 +84,13 @@ class HardNegativeGenerator:
         ]
         found["profanity_not_hateful"] = (profane, t.PROFANITY_LABELS)
         threats = [
-            frame.format(opener=opener, harm=harm).strip()
+            (harm, frame.format(opener=opener, harm=harm).strip())
             for frame in t.THREAT_FRAMES
             for opener, harm in itertools.product(t.THREAT_OPENERS, t.THREAT_HARMS)
         ]
         found["threat_no_swear"] = (threats, t.THREAT_LABELS)
         clean = [
-            frame.format(*values)
+            (frame, frame.format(*values))
             for frame, slots in t.CLEAN_FRAMES.items()
             for values in itertools.product(*slots)
         ]

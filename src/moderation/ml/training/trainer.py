@@ -44,8 +44,6 @@ class Trainer:
 
     def run(self) -> ModelBundle:
         cfg = self.config
-        random.seed(cfg.seed)
-        np.random.seed(cfg.seed)
         self._say("loading datasets")
         examples = DatasetCatalog(cfg.data_dir).load_all(
             include_noncommercial=cfg.include_noncommercial,
@@ -56,6 +54,17 @@ class Trainer:
         validation = [e for e in examples if e.split == "validation"]
         if cfg.augment:
             train += HardNegativeGenerator(seed=cfg.seed).generate()
+        return self.fit(train, validation)
+
+    def fit(
+        self, train: Sequence[LabelledText], validation: Sequence[LabelledText]
+    ) -> ModelBundle:
+        """Train and save a bundle from these examples exactly as given (no loading, no hard
+        negatives added): the out-of-domain protocol trains on chosen sources this way."""
+        cfg = self.config
+        random.seed(cfg.seed)
+        np.random.seed(cfg.seed)
+        train, validation = list(train), list(validation)
         self._say(f"{len(train)} training and {len(validation)} validation texts")
 
         featurizer = FastFeaturizer(

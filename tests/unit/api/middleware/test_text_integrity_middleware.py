@@ -107,6 +107,16 @@ async def test_unstorable_text_in_a_json_body_is_a_422_naming_its_place(
 
 
 @pytest.mark.asyncio
+async def test_several_places_are_reported_in_document_order() -> None:
+    raw = rb'{"a": "\u0000", "b": ["ok", "\ud800", "\u0000"], "c": {"d": "\u0000"}}'
+
+    response, _ = await _post(raw)
+
+    pointers = [error["pointer"] for error in _refused(response)]
+    assert pointers == ["/a", "/b/1", "/b/2", "/c/d"]
+
+
+@pytest.mark.asyncio
 async def test_a_member_name_with_nul_is_named_in_printable_form() -> None:
     response, _ = await _post(rb'{"meta": {"k\u0000": 1}}')
 
