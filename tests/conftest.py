@@ -1,4 +1,10 @@
-"""Session fixtures: the shared datasets and a tiny model trained on them in this run."""
+"""Session fixtures: the datasets and a tiny model trained in this run.
+
+Training and evaluation tests use `training_data_dir`: samples of the redistributable shared
+sets committed in tests/fixtures/datasets (built by tests/fixtures/build_datasets.py), so they
+run, and give the same model, on every clone. Only the checks of the full datasets themselves
+use `shared_data_dir`, and skip where it is absent (a user's clone has no ../shared/data).
+"""
 
 import os
 from pathlib import Path
@@ -9,6 +15,8 @@ from moderation.ml.data import DatasetCatalog, LabelledText
 from moderation.ml.training import Trainer, TrainingConfig
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+FIXTURE_DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"
 
 
 def _find_data_dir() -> Path | None:
@@ -32,8 +40,8 @@ def shared_data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def data_dir(shared_data_dir: Path) -> Path:
-    return shared_data_dir
+def training_data_dir() -> Path:
+    return FIXTURE_DATASETS
 
 
 @pytest.fixture(scope="session")
@@ -47,14 +55,14 @@ def all_records(catalog: DatasetCatalog) -> list[LabelledText]:
 
 
 @pytest.fixture(scope="session")
-def tiny_model_dir(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real model (both tiers) trained on a small slice of every dataset."""
+def tiny_model_dir(training_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real model (both tiers) trained on the committed dataset samples."""
     out = tmp_path_factory.mktemp("models") / "tiny"
     config = TrainingConfig(
-        data_dir=shared_data_dir,
+        data_dir=training_data_dir,
         out_dir=out,
         version="0.0.1",
-        max_per_source=150,
+        max_per_source=None,
         semantic=True,
         semantic_max_train=400,
         spans=False,

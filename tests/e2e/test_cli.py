@@ -74,14 +74,14 @@ class TestOtherCommands:
         assert result.exit_code == 0, result.output
         assert "insult" in result.stdout
 
-    def test_train_writes_a_loadable_bundle(self, shared_data_dir: Path, tmp_path: Path) -> None:
+    def test_train_writes_a_loadable_bundle(self, training_data_dir: Path, tmp_path: Path) -> None:
         out = tmp_path / "m"
         result = runner.invoke(
             app,
             [
                 "train",
                 "--data-dir",
-                str(shared_data_dir),
+                str(training_data_dir),
                 "--out",
                 str(out),
                 "--max-per-source",

@@ -46,7 +46,9 @@ class TestEngineScoring:
 
     def test_spans_point_into_the_original_text(self, engine: Engine) -> None:
         text = "ok so ｆｕｃｋ you and f.u.c.k this"
-        result = engine.score([text])[0]
+        # Profanity alone acts (and so is explained) only where the tenant asks for it.
+        assert engine.score([text])[0].decision is Decision.APPROVE
+        result = engine.score([text], ModerationPolicy(flag_profanity=True))[0]
         rule_spans = [s for s in result.spans if s.source.startswith("rule:")]
         found = {text[s.start : s.end] for s in rule_spans}
         assert "ｆｕｃｋ" in found
@@ -108,9 +110,28 @@ class TestEngineScoring:
         never = Engine.load(tiny_model_dir, options=EngineOptions(sentiment="never"))
         assert never.score(["I will kill you, idiot"])[0].sentiment is None
 
-    def test_long_text_is_truncated_not_rejected(self, engine: Engine) -> None:
-        result = engine.score(["nice " * 10_000])[0]
-        assert result.decision in set(Decision)
+    def test_a_text_within_the_limit_is_scored_whole(self, engine: Engine) -> None:
+        result = engine.score(["Nice weather today. " * 2_500 + "You stupid idiot."])[0]
+        assert result.truncated is False
+        assert result.decision is not Decision.APPROVE
+
+    def test_a_text_over_the_limit_says_it_was_cut(self, tiny_model_dir: Path) -> None:
+        short = Engine.load(tiny_model_dir, options=EngineOptions(max_text_chars=100))
+        results = short.score(["nice " * 100, "nice"])
+        assert [r.truncated for r in results] == [True, False]
+
+    def test_benign_padding_does_not_dilute_abuse(self, engine: Engine) -> None:
+        abuse = "You are a stupid worthless idiot."
+        padding = (
+            " I went to the store yesterday and bought some apples, a loaf of bread, and a "
+            "bottle of milk for the week because we were running low on groceries at home."
+        )
+        whole_only = Engine(engine.bundle, options=EngineOptions(part_chars=None))
+        alone, padded = engine.score([abuse, abuse + padding])
+        diluted = whole_only.score([abuse + padding])[0]
+        assert padded.decision is alone.decision is not Decision.APPROVE
+        assert padded.scores[Category.INSULT] >= alone.scores[Category.INSULT] - 0.02
+        assert diluted.scores[Category.INSULT] < padded.scores[Category.INSULT]
 
 
 class TestParallelScoring:
@@ -131,14 +152,14 @@ class TestParallelScoring:
 
 class TestModelCard:
     def test_card_and_metrics_are_written(
-        self, tiny_model_dir: Path, shared_data_dir: Path
+        self, tiny_model_dir: Path, training_data_dir: Path
     ) -> None:
         import json
 
         from moderation.ml.training import ModelCardWriter, TrainingConfig
 
         config = TrainingConfig(
-            data_dir=shared_data_dir, out_dir=tiny_model_dir, version="0.0.1", max_per_source=40
+            data_dir=training_data_dir, out_dir=tiny_model_dir, version="0.0.1", max_per_source=40
         )
         metrics = ModelCardWriter(config).write()
         card = (tiny_model_dir / "model_card.md").read_text()

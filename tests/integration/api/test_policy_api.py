@@ -150,12 +150,16 @@ async def test_block_rule_rejects_text_the_model_would_approve(
 async def test_allow_rule_suppresses_a_lexicon_hit(
     client: httpx.AsyncClient, tenant: TenantHandle
 ) -> None:
+    # Profanity acts only where the tenant asks for it; the allow rule then takes it back.
+    assert (await _decide(client, tenant, SWEARY_TEXT))["results"][0]["decision"] == "approve"
+    assert (await _put(client, tenant, {"flag_profanity": True})).status_code == 200
     before = await _decide(client, tenant, SWEARY_TEXT)
-    assert (await _put(client, tenant, {"term_rules": [ALLOW_RULE]})).status_code == 200
+    allowing = {"flag_profanity": True, "term_rules": [ALLOW_RULE]}
+    assert (await _put(client, tenant, allowing)).status_code == 200
 
     after = await _decide(client, tenant, SWEARY_TEXT)
 
-    assert before["results"][0]["decision"] == "flag"
+    assert before["results"][0]["decision"] != "approve"
     assert "profanity" in before["results"][0]["reasons"]
     assert after["results"][0]["decision"] == "approve"
     assert after["results"][0]["spans"] == []

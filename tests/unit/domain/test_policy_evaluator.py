@@ -117,3 +117,50 @@ class TestIncompleteRules:
         )
         assert verdict.decision is Decision.REJECT
         assert verdict.reasons[-1] is ModerationReason.RULES_INCOMPLETE
+
+
+class TestProfanitySemantics:
+    """Swearing is not an attack: by default it keeps its score and acts on nothing."""
+
+    def test_untargeted_profanity_is_approved_by_default(self) -> None:
+        verdict = PolicyEvaluator(ModerationPolicy()).evaluate(
+            scores(profanity=0.95, toxicity=0.9),
+            rule_actions=[(Category.PROFANITY, Decision.FLAG)],
+        )
+        assert verdict.decision is Decision.APPROVE
+        assert verdict.reasons == []
+        assert verdict.score < 0.1
+
+    def test_profanity_with_an_insult_still_acts_through_the_insult(self) -> None:
+        verdict = PolicyEvaluator(ModerationPolicy()).evaluate(
+            scores(profanity=0.95, toxicity=0.9, insult=0.8)
+        )
+        assert verdict.decision is Decision.REJECT
+        assert verdict.reasons == [ModerationReason.HARASSMENT]
+        assert verdict.triggered == [Category.TOXICITY, Category.INSULT]
+
+    def test_toxicity_without_profanity_still_acts(self) -> None:
+        verdict = PolicyEvaluator(ModerationPolicy()).evaluate(scores(toxicity=0.9))
+        assert verdict.decision is Decision.REJECT
+
+    def test_a_tenant_can_turn_profanity_flagging_on(self) -> None:
+        policy = ModerationPolicy(flag_profanity=True)
+        verdict = PolicyEvaluator(policy).evaluate(scores(profanity=0.95, toxicity=0.2))
+        assert verdict.decision is Decision.REJECT
+        assert verdict.reasons == [ModerationReason.PROFANITY]
+
+    def test_a_profanity_cap_also_caps_toxicity_on_profane_text(self) -> None:
+        policy = ModerationPolicy(
+            flag_profanity=True,
+            categories={Category.PROFANITY: CategoryThresholds(max_action=Decision.FLAG)},
+        )
+        verdict = PolicyEvaluator(policy).evaluate(
+            scores(profanity=0.95, toxicity=0.95),
+            rule_actions=[(Category.PROFANITY, Decision.REJECT)],
+        )
+        assert verdict.decision is Decision.FLAG
+        assert verdict.reasons == [ModerationReason.HARASSMENT, ModerationReason.PROFANITY]
+
+    def test_profanity_below_its_threshold_leaves_toxicity_alone(self) -> None:
+        verdict = PolicyEvaluator(ModerationPolicy()).evaluate(scores(profanity=0.1, toxicity=0.9))
+        assert verdict.decision is Decision.REJECT

@@ -33,6 +33,7 @@ POLICY_EXAMPLE: dict[str, Any] = {
         },
     ],
     "use_builtin_lexicon": True,
+    "flag_profanity": True,
     "flag_reclaimable_slurs": False,
     "supported_languages": ["en"],
     "unsupported_language_action": "flag",

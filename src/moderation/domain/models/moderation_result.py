@@ -35,4 +35,11 @@ class ModerationResult(BaseModel):
         ),
     )
     tier: str = Field(description="'fast', or 'cascade' when the semantic tier was consulted.")
+    truncated: bool = Field(
+        default=False,
+        description=(
+            "True when the text was longer than the engine's limit (100,000 characters by "
+            "default) and only its beginning was scored."
+        ),
+    )
     model_version: str

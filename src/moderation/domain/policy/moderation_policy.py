@@ -54,6 +54,15 @@ class ModerationPolicy(BaseModel):
     use_builtin_lexicon: bool = Field(
         default=True, description="Also apply the shipped profanity/slur/threat/sexual lexicon."
     )
+    flag_profanity: bool = Field(
+        default=False,
+        description=(
+            "Let profanity act on its own: flag or reject by the profanity thresholds, built-in "
+            "lexicon hits included. Off by default, as mainstream moderation APIs behave: "
+            'untargeted swearing ("fuck yeah, we won") keeps its profanity score but is '
+            "approved, while insults, threats, hate, sexual content and spam still act."
+        ),
+    )
     flag_reclaimable_slurs: bool = Field(
         default=False,
         description=(

@@ -8,6 +8,9 @@ from moderation.domain.policy.policy_verdict import PolicyVerdict
 
 # A rule hit raises the overall risk to at least this, so the score agrees with the decision.
 _RULE_SCORE = {Decision.FLAG: 0.5, Decision.REJECT: 0.9}
+# Categories that say someone is attacked or harmed. Toxicity without any of them, on a text
+# that is profane, is the swearing itself: it may do no more than profanity may.
+_ATTACKS = (Category.INSULT, Category.THREAT, Category.HATE_SPEECH, Category.SEXUAL)
 
 
 class PolicyEvaluator:
@@ -39,17 +42,29 @@ class PolicyEvaluator:
         decision = Decision.APPROVE
         triggered: list[Category] = []
         score = 0.0
+        caps = self._caps(scores, rule_actions)
         for category, probability in scores.items():
             thresholds = self._policy.thresholds(category)
             if not thresholds.enabled:
                 continue
+            cap = caps.get(category)
+            if cap is Decision.APPROVE:
+                # Reported in `scores`, but it cannot act, so it is not the risk either.
+                continue
             score = max(score, probability)
             action = thresholds.decide(probability)
+            if cap is not None and action.severity > cap.severity:
+                action = cap
             if action is not Decision.APPROVE:
                 triggered.append(category)
                 decision = _worst(decision, action)
         for category, action in rule_actions:
             if action is Decision.APPROVE or not self._policy.thresholds(category).enabled:
+                continue
+            cap = caps.get(category)
+            if cap is not None and action.severity > cap.severity:
+                action = cap
+            if action is Decision.APPROVE:
                 continue
             if category not in triggered:
                 triggered.append(category)
@@ -65,6 +80,40 @@ class PolicyEvaluator:
             decision = _worst(decision, Decision.FLAG)
             reasons.append(ModerationReason.RULES_INCOMPLETE)
         return PolicyVerdict(decision=decision, reasons=reasons, triggered=triggered, score=score)
+
+    def _caps(
+        self,
+        scores: Mapping[Category, float],
+        rule_actions: Sequence[tuple[Category, Decision]],
+    ) -> dict[Category, Decision]:
+        """The most each category may do on this text: profanity acts only where the policy
+        lets it (`flag_profanity`, then its thresholds and `max_action`), and toxicity on a
+        profane text that attacks no one is held to what profanity may do, so a profanity cap
+        is not undone through toxicity."""
+        profanity = self._policy.thresholds(Category.PROFANITY)
+        probability = scores.get(Category.PROFANITY, 0.0)
+        if not self._policy.flag_profanity:
+            allowed = Decision.APPROVE
+        else:
+            allowed = profanity.decide(probability)
+            for category, action in rule_actions:
+                if category is Category.PROFANITY and action.severity > allowed.severity:
+                    allowed = min(action, profanity.max_action, key=lambda d: d.severity)
+        # Rule hits in profanity (the built-in lexicon's included) obey its max_action too.
+        caps = {
+            Category.PROFANITY: allowed if not self._policy.flag_profanity else profanity.max_action
+        }
+        profane = probability >= profanity.flag_at or any(
+            category is Category.PROFANITY and action is not Decision.APPROVE
+            for category, action in rule_actions
+        )
+        attacked = any(
+            self._policy.thresholds(c).decide(scores.get(c, 0.0)) is not Decision.APPROVE
+            for c in _ATTACKS
+        ) or any(c in _ATTACKS and a is not Decision.APPROVE for c, a in rule_actions)
+        if profane and not attacked:
+            caps[Category.TOXICITY] = allowed
+        return caps
 
     def _unsupported(self, language: str | None, confidence: float) -> bool:
         if language is None or language == "und":

@@ -72,6 +72,12 @@ class DatasetCatalog:
 
         self._cache: dict[str, list[_Loaded]] = {}
 
+    def available_sources(self) -> list[str]:
+        """The sources whose folder is under `data_dir`, in SOURCE_ORDER. A partial copy (the
+        redistributable samples the tests ship, or a user's own subset) trains on what it has;
+        the model's metrics name the sources it saw."""
+        return [source for source in self.SOURCE_ORDER if (self.data_dir / source).is_dir()]
+
     def load(self, source: str) -> list[LabelledText]:
         """All usable rows of one source (not yet de-duplicated against other sources)."""
         return [item.record for item in self._rows(source)]
@@ -129,8 +135,13 @@ class DatasetCatalog:
         collapse to one record: the official-split copy, else the earliest source in
         SOURCE_ORDER; their labels are merged and categories they disagree on become unknown.
         """
+        present = self.available_sources()
+        if not present:
+            raise FileNotFoundError(
+                f"no dataset folder of {list(self.SOURCE_ORDER)} in {self.data_dir}"
+            )
         loaded: list[_Loaded] = []
-        for source in self.SOURCE_ORDER:
+        for source in present:
             if not (SOURCES[source].commercial_ok or include_noncommercial):
                 continue
             items = self._rows(source)

@@ -21,7 +21,7 @@ from moderation.ml.features.fast_featurizer import FastFeaturizer
 from moderation.ml.features.identity_term_masker import IdentityTermMasker
 from moderation.ml.rules import SpamSignalExtractor
 from moderation.ml.spans import SpanTagger
-from moderation.ml.text import LanguageDetector, SentimentAnalyzer, TextNormalizer
+from moderation.ml.text import LanguageDetector, SentimentAnalyzer, TextNormalizer, TextSplitter
 
 _ACTIONS = {"flag": Decision.FLAG, "reject": Decision.REJECT}
 _TOXICITY_SUBTYPES = (Category.INSULT, Category.THREAT, Category.HATE_SPEECH)
@@ -54,6 +54,8 @@ class Engine:
         self._sentiment = SentimentAnalyzer()
         self._rules = RuleBook(self._normalizer)
         self._masker = IdentityTermMasker()
+        part_chars = self.options.part_chars
+        self._splitter = TextSplitter(part_chars) if part_chars is not None else None
         self._explainer = SpanExplainer(
             self._featurizer,
             bundle.fast_heads,
@@ -121,13 +123,15 @@ class Engine:
     ) -> list[ModerationResult]:
         policy = policy or self.policy
         evaluator = PolicyEvaluator(policy)
-        texts = [t[: self.options.max_text_chars] for t in texts]
+        limit = self.options.max_text_chars
+        truncated = [len(t) > limit for t in texts]
+        texts = [t[:limit] for t in texts]
         deadline = self.options.rule_deadline_ms
         seconds = None if deadline is None else deadline / 1000
         matches = [self._rules.match(text, policy, seconds) for text in texts]
-        model_texts = [m.model_text for m in matches]
-        features = [m.features_text for m in matches]
-        probabilities, fast_probabilities, cascaded = self.probabilities(features, model_texts)
+        probabilities, fast_probabilities, cascaded = self._worst_parts(
+            [m.features_text for m in matches], [m.model_text for m in matches]
+        )
         languages = self._language.detect_many(texts)
         results: list[ModerationResult] = []
         for i, text in enumerate(texts):
@@ -163,9 +167,38 @@ class Engine:
                     sentiment=self._sentiment_of(text, verdict.decision),
                     tier="cascade" if cascaded[i] else "fast",
                     model_version=self.model_version,
+                    truncated=truncated[i],
                 )
             )
         return results
+
+    def _worst_parts(
+        self, features: Sequence[str], model_texts: Sequence[str]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_]]:
+        """`probabilities` of each text, each category the worst of the whole text and of its
+        parts (see TextSplitter); all parts of the batch are scored in one pass."""
+        owners: list[int] = []
+        part_features: list[str] = []
+        part_texts: list[str] = []
+        if self._splitter is not None:
+            for index, text in enumerate(model_texts):
+                for start, end in self._splitter.parts(text):
+                    piece = text[start:end]
+                    owners.append(index)
+                    part_texts.append(piece)
+                    part_features.append(self._normalizer.normalize_for_features(piece))
+        if not owners:
+            return self.probabilities(features, model_texts)
+        final, fast, cascaded = self.probabilities(
+            [*features, *part_features], [*model_texts, *part_texts]
+        )
+        count = len(features)
+        rows = np.asarray(owners)
+        whole_final, whole_fast, whole_cascaded = final[:count], fast[:count], cascaded[:count]
+        np.maximum.at(whole_final, rows, final[count:])
+        np.maximum.at(whole_fast, rows, fast[count:])
+        np.logical_or.at(whole_cascaded, rows, cascaded[count:])
+        return whole_final, whole_fast, whole_cascaded
 
     def probabilities(
         self, features: Sequence[str], originals: Sequence[str] | None = None

@@ -16,7 +16,22 @@ class EngineOptions(BaseModel):
         description="auto: semantic tier only for texts the fast tier is unsure about.",
     )
     max_text_chars: int = Field(
-        default=20_000, ge=1, description="Longer texts are scored on their first part only."
+        default=100_000,
+        ge=1,
+        description=(
+            "Longer texts are scored on their first max_text_chars characters, and the result "
+            "says so (truncated). The API's own limit per text is the same, so via the API no "
+            "text is cut."
+        ),
+    )
+    part_chars: int | None = Field(
+        default=160,
+        ge=20,
+        description=(
+            "Texts longer than this are also scored in parts of whole sentences of about this "
+            "length, and each category takes the worst of the whole and its parts, so benign "
+            "padding cannot dilute abuse. None: score the whole text only."
+        ),
     )
     semantic_batch_size: int = Field(default=32, ge=1)
     sentiment: SentimentMode = Field(

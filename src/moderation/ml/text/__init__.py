@@ -4,5 +4,12 @@ from moderation.ml.text.language_detector import LanguageDetector
 from moderation.ml.text.normalized_text import NormalizedText
 from moderation.ml.text.sentiment_analyzer import SentimentAnalyzer
 from moderation.ml.text.text_normalizer import TextNormalizer
+from moderation.ml.text.text_splitter import TextSplitter
 
-__all__ = ["LanguageDetector", "NormalizedText", "SentimentAnalyzer", "TextNormalizer"]
+__all__ = [
+    "LanguageDetector",
+    "NormalizedText",
+    "SentimentAnalyzer",
+    "TextNormalizer",
+    "TextSplitter",
+]

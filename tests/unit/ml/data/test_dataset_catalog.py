@@ -1,5 +1,8 @@
 import re
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from moderation.domain.models.category import Category
 from moderation.ml.data import SOURCES, DatasetCatalog, LabelledText
@@ -147,3 +150,23 @@ class TestDatasetCatalog:
         ham = sum(1 - r.labels[C.SPAM] for r in records if r.split == "train")
         assert f"| sms_spam | train | {spam + ham} |" in table
         assert f"{spam}/{ham}" in table
+
+
+class TestPartialCopies:
+    """A data folder holding only some sources (the committed samples, a user's subset)."""
+
+    def test_only_the_present_sources_load(self, training_data_dir: Path) -> None:
+        catalog = DatasetCatalog(training_data_dir)
+
+        records = catalog.load_all()
+
+        present = catalog.available_sources()
+        assert present == ["toxic_spans", "edos_sexism", "davidson_hate_offensive", "sms_spam"]
+        assert {r.source for r in records} == set(present)
+        assert {r.split for r in records} == {"train", "validation"}
+        assert any(r.labels.get(C.SPAM) == 1 for r in records)
+        assert any(r.labels.get(C.THREAT) == 1 for r in records)
+
+    def test_a_folder_without_any_source_is_an_error(self, tmp_path: Path) -> None:
+        with pytest.raises(FileNotFoundError, match="no dataset folder"):
+            DatasetCatalog(tmp_path).load_all()

@@ -15,9 +15,9 @@ TOXIC = "Honestly you are a stupid idiot and everyone here knows it."
 
 
 @pytest.fixture(scope="module")
-def train_slice(shared_data_dir: Path) -> tuple[list[str], list[list[int]]]:
-    """The first 400 posts of the SemEval-2021 toxic spans training file."""
-    texts, offsets = read_tsd_csv(shared_data_dir / "toxic_spans" / "tsd_train.csv")
+def train_slice(training_data_dir: Path) -> tuple[list[str], list[list[int]]]:
+    """The posts of the committed sample of the SemEval-2021 toxic spans training file."""
+    texts, offsets = read_tsd_csv(training_data_dir / "toxic_spans" / "tsd_train.csv")
     return texts[:400], offsets[:400]
 
 

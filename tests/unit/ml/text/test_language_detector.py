@@ -55,3 +55,11 @@ class TestLanguageDetector:
         monkeypatch.setattr(infer.ModelDownloader, "download", no_network)
         monkeypatch.setattr(infer, "download", no_network)
         assert LanguageDetector().detect("This sentence is clearly written in English.")[0] == "en"
+
+    @pytest.mark.parametrize(
+        "text", ["k y s", "f u c k   y o u", "kys", "lol ok", "u r dumb", "ur a f4ck1ng idiot"]
+    )
+    def test_too_little_evidence_is_undetermined(
+        self, detector: LanguageDetector, text: str
+    ) -> None:
+        assert detector.detect(text) == ("und", 0.0)

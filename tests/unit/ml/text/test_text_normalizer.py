@@ -1,3 +1,4 @@
+import csv
 import re
 from pathlib import Path
 
@@ -121,10 +122,11 @@ class TestTextNormalizer:
             assert normalizer.normalize_for_features(text) == normalizer.normalize(text).text
 
     def test_features_path_equals_full_normalisation_on_real_tweets(
-        self, normalizer: TextNormalizer, shared_data_dir: Path
+        self, normalizer: TextNormalizer, training_data_dir: Path
     ) -> None:
-        path = shared_data_dir / "tweeteval_offensive" / "train_text.txt"
-        lines = path.read_text(encoding="utf-8").splitlines()[:2000]
+        path = training_data_dir / "davidson_hate_offensive" / "labeled_data.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            lines = [row["tweet"] for row in csv.DictReader(handle)]
         for line in lines:
             result = normalizer.normalize(line)
             assert normalizer.normalize_for_features(line) == result.text
