@@ -56,9 +56,7 @@ class Trainer:
             train += HardNegativeGenerator(seed=cfg.seed).generate()
         return self.fit(train, validation)
 
-    def fit(
-        self, train: Sequence[LabelledText], validation: Sequence[LabelledText]
-    ) -> ModelBundle:
+    def fit(self, train: Sequence[LabelledText], validation: Sequence[LabelledText]) -> ModelBundle:
         """Train and save a bundle from these examples exactly as given (no loading, no hard
         negatives added): the out-of-domain protocol trains on chosen sources this way."""
         cfg = self.config
