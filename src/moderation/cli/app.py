@@ -12,6 +12,7 @@ from rich.table import Table
 
 from moderation.cli.backfill_command import backfill
 from moderation.cli.db_commands import db_app
+from moderation.cli.eval_ood_command import eval_ood
 from moderation.cli.job_commands import jobs_app
 from moderation.cli.key_commands import keys_app
 from moderation.cli.score_stream import InputFormat, ScoreStream
@@ -210,6 +211,9 @@ def evaluate_file(
     for row in report:
         table.add_row(*(str(v) for v in row.values()))
     Console().print(table)
+
+
+app.command("eval-ood")(eval_ood)
 
 
 def _count_lines(path: Path) -> int | None:

@@ -254,10 +254,6 @@ class Engine:
                 probabilities[mentions_group, hate], threat
             )
         return probabilities
-        subtypes = [self.category_index(c) for c in _TOXICITY_SUBTYPES if c in self.categories]
-        column = self.category_index(Category.TOXICITY)
-        probabilities[:, column] = np.max(probabilities[:, [column, *subtypes]], axis=1)
-        return probabilities
 
     def category_index(self, category: Category) -> int:
         return self.categories.index(category)

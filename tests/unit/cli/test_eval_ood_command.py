@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pytest
+from tests.unit.ml.evaluation.toy_sources import toy_source
+from typer.testing import CliRunner
+
+from moderation.cli import eval_ood_command
+from moderation.cli.app import app
+from moderation.ml.data import DatasetCatalog, LabelledText
+from moderation.ml.evaluation import ProtocolReport
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def toy_catalog(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """DatasetCatalog.load_all answers toy sources and records the directory it was given."""
+    seen: list[Path] = []
+
+    def load_all(self: DatasetCatalog, **_options: object) -> list[LabelledText]:
+        seen.append(self.data_dir)
+        return [*toy_source("chat"), *toy_source("news")]
+
+    monkeypatch.setattr(DatasetCatalog, "load_all", load_all)
+    return seen
+
+
+class TestEvalOodCommand:
+    def test_prints_the_table_and_writes_the_report(
+        self, toy_catalog: list[Path], tmp_path: Path
+    ) -> None:
+        out = tmp_path / "ood.json"
+        args = ["eval-ood", "--data-dir", str(tmp_path), "--scorers", "tfidf_baseline"]
+        result = runner.invoke(app, [*args, "--no-suites", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "| chat | toxicity |" in result.stdout
+        assert "mean auc over sources" in result.stdout
+        report = ProtocolReport.model_validate_json(out.read_text(encoding="utf-8"))
+        assert [f.source for f in report.folds] == ["chat", "news"]
+        assert toy_catalog == [tmp_path]
+
+    def test_data_dir_defaults_to_the_environment(
+        self, toy_catalog: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv(eval_ood_command.ENV_DATASETS_DIR, str(tmp_path))
+        args = ["eval-ood", "--scorers", "tfidf_baseline", "--no-suites", "--hold-out", "news"]
+        assert runner.invoke(app, args).exit_code == 0
+        assert toy_catalog == [tmp_path]
+
+    def test_unknown_scorer_is_a_usage_error(self) -> None:
+        result = runner.invoke(app, ["eval-ood", "--scorers", "bert"])
+        assert result.exit_code == 2
+
+    def test_unknown_source_is_an_error(self, toy_catalog: list[Path]) -> None:
+        args = ["eval-ood", "--scorers", "tfidf_baseline", "--sources", "reddit"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert toy_catalog
