@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from moderation.domain.models.category import Category
 from moderation.domain.models.term_rule import RuleAction, RuleKind, TermRule
 
-LEXICONS = ("profanity", "sexual", "slurs", "threats", "allow")
+LEXICONS = ("profanity", "sexual", "slurs", "threats", "hate", "allow", "idioms")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -36,9 +36,12 @@ class DefaultLexicon:
     """The built-in term rules, read from the JSON lexicons shipped in this package.
 
     Profanity, sexual terms, identity-based slurs (category hate_speech; some marked
-    reclaimable, since in-group use is common and often not hateful), threat regexes, and an
-    allow-list of innocent words that contain or resemble listed terms. Every block rule
-    flags; policies decide whether a category rejects. Rule ids are `<lexicon>:<slug>`.
+    reclaimable, since in-group use is common and often not hateful), threat regexes
+    (explicit and veiled), dehumanising and coded hateful phrasings about groups, an
+    allow-list of innocent words that contain or resemble listed terms, and an allow-list of
+    idioms whose violent words threaten no one ("I'd kill for a slice"), so the models do not
+    read them as threats. Every block rule flags; policies decide whether a category
+    rejects. Rule ids are `<lexicon>:<slug>`.
     """
 
     def __init__(self, names: Sequence[str] = LEXICONS) -> None:

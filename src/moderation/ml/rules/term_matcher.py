@@ -1,5 +1,5 @@
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,8 +30,10 @@ class TermMatcher:
     (linear time, no backtracking features) unless the rules are `trusted`, as the built-in
     lexicon is; trusted ones run on Python's `re`, gated by one scan for the literals each
     requires. All matching is linear in the text's length times the number of rules.
-    Allow rules win: a block hit overlapping an allow hit is dropped; allow hits are
-    returned too, so callers can shield those spans from the models.
+    Allow rules win over what they cover: a block hit inside an allow hit is dropped; allow
+    hits are returned too, so callers can shield those spans from the models. A block hit
+    that only overlaps one stands, so an allowed word or idiom cannot hide a longer phrase
+    around it ("refugees are cockroaches", "you deserve to die for this").
     """
 
     def __init__(
@@ -87,7 +89,7 @@ class TermMatcher:
         self._gate = re.compile(literal_trie(gate)) if gate else None
 
     def match(self, normalized: NormalizedText) -> list[RuleHit]:
-        """All hits in `normalized`, allow hits included, block hits under an allow dropped."""
+        """All hits in `normalized`, allow hits included, block hits inside an allow dropped."""
         hits, _ = self.scan(MatchSubject(normalized))
         return self.resolve(hits)
 
@@ -146,7 +148,7 @@ class TermMatcher:
 
     @staticmethod
     def resolve(hits: list[RuleHit]) -> list[RuleHit]:
-        """`hits` sorted, without the block hits that overlap an allow hit."""
+        """`hits` sorted, without the block hits that lie inside an allow hit."""
         allowed = _merged(sorted((h.start, h.end) for h in hits if h.action == "allow"))
         if allowed:
             starts = [start for start, _ in allowed]
@@ -177,7 +179,8 @@ def _python_hits(pattern: re.Pattern[str], rule: TermRule, text: str) -> _Found:
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with the overlapping ones joined, so one bisection finds any overlap."""
+    """Sorted spans with the overlapping ones joined, so one bisection finds the only span
+    that can contain a hit."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start < merged[-1][1]:
@@ -188,5 +191,5 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _covered(hit: RuleHit, allowed: list[tuple[int, int]], starts: list[int]) -> bool:
-    index = bisect_left(starts, hit.end) - 1
-    return index >= 0 and allowed[index][1] > hit.start
+    index = bisect_right(starts, hit.start) - 1
+    return index >= 0 and allowed[index][1] >= hit.end

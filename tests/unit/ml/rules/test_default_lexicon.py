@@ -38,6 +38,14 @@ class TestDefaultLexicon:
         with pytest.raises(ValueError, match="unknown lexicons"):
             DefaultLexicon(["nope"])
 
+    def test_hate_and_idiom_lexicons(self) -> None:
+        hate = DefaultLexicon(["hate"]).rules()
+        assert {(r.category, r.action) for r in hate} == {(Category.HATE_SPEECH, "flag")}
+        idioms = DefaultLexicon(["idioms"]).rules()
+        assert {r.action for r in idioms} == {"allow"}
+        assert all(r.id.startswith("idioms:") for r in idioms)
+        assert {"hate", "idioms"} <= set(DefaultLexicon().names)
+
     @pytest.mark.parametrize(
         "threat",
         [

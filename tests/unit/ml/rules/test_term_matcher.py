@@ -101,6 +101,21 @@ class TestTermMatcher:
         ]
         assert hits[1].start == len("I read Moby Dick, what a ")
 
+    def test_allow_rules_drop_only_the_hits_they_contain(self) -> None:
+        matcher = TermMatcher(
+            [
+                rule("moby dick", "phrase", "allow", id="allow-moby"),
+                rule("dick", id="dick"),
+                rule("dick head", "phrase", id="dick-head"),
+            ]
+        )
+        hits = matcher.match_text("Moby Dick head")
+        # "dick" lies inside the allowed title; "dick head" reaches past it, so it stands.
+        assert [(h.rule_id, h.text) for h in hits] == [
+            ("allow-moby", "Moby Dick"),
+            ("dick-head", "Dick head"),
+        ]
+
     def test_phrases_and_regex_rules(self, matcher: TermMatcher) -> None:
         hits = matcher.match_text("just k1ll   yourself. I'll kill u")
         assert [(h.rule_id, h.category, h.action, h.text) for h in hits] == [
