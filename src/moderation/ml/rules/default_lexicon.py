@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from moderation.domain.models.category import Category
 from moderation.domain.models.term_rule import RuleAction, RuleKind, TermRule
 
-LEXICONS = ("profanity", "sexual", "slurs", "threats", "hate", "allow", "idioms")
+LEXICONS = ("profanity", "sexual", "slurs", "threats", "hate", "insults", "allow", "idioms")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -37,7 +37,9 @@ class DefaultLexicon:
 
     Profanity, sexual terms, identity-based slurs (category hate_speech; some marked
     reclaimable, since in-group use is common and often not hateful), threat regexes
-    (explicit and veiled), dehumanising and coded hateful phrasings about groups, an
+    (explicit and veiled), dehumanising and coded hateful phrasings about groups, profanity
+    aimed at someone ("you absolute cunt", "fuck you"; category insult, so it acts even where
+    untargeted swearing does not), an
     allow-list of innocent words that contain or resemble listed terms, and an allow-list of
     idioms whose violent words threaten no one ("I'd kill for a slice"), so the models do not
     read them as threats. Every block rule flags; policies decide whether a category
