@@ -1,5 +1,6 @@
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,10 +9,13 @@ from numpy.typing import NDArray
 
 from moderation.ml.artifacts.bundle_error import BundleError
 from moderation.ml.artifacts.model_manifest import ModelManifest
+from moderation.ml.embeddings.finetuned_scorer import FinetunedScorer
 from moderation.ml.models.linear_heads import LinearHeads
 from moderation.ml.models.probability_calibrator import ProbabilityCalibrator
 
 _WEIGHT_FILES = ("fast.npz", "semantic.npz")
+FINETUNED_DIR = "finetuned"
+_CHUNK = 1 << 20
 
 
 @dataclass
@@ -24,10 +28,15 @@ class ModelBundle:
     fast_calibrator: ProbabilityCalibrator
     semantic_heads: LinearHeads | None = None
     stack_calibrator: ProbabilityCalibrator | None = None
+    # Directory of a fine-tuned MiniLM scorer (see FinetunedScorer). Only the path: the
+    # 90 MB encoder loads on first use, like the frozen one.
+    finetuned_dir: Path | None = None
 
     def save(self, directory: Path) -> str:
         """Write the bundle; returns its full version (semver + content hash)."""
         directory.mkdir(parents=True, exist_ok=True)
+        # First: an incomplete export must fail before any weight file is overwritten.
+        self._save_finetuned(directory / FINETUNED_DIR)
         np.savez_compressed(
             directory / "fast.npz",
             idf=self.idf.astype(np.float16),
@@ -48,11 +57,40 @@ class ModelBundle:
             self.manifest.has_semantic_tier = True
         elif semantic_path.exists():
             semantic_path.unlink()
-        self.manifest.content_hash = _content_hash(directory)
+        self.manifest.content_hash = _content_hash(directory, self.manifest.has_finetuned_tier)
         (directory / "manifest.json").write_text(
             self.manifest.model_dump_json(indent=2) + "\n", encoding="utf-8"
         )
         return self.manifest.full_version
+
+    def load_finetuned_scorer(self) -> FinetunedScorer | None:
+        """The fine-tuned scorer this bundle carries, loaded now; None if it has none."""
+        if self.finetuned_dir is None:
+            return None
+        try:
+            return FinetunedScorer.load(self.finetuned_dir)
+        except (OSError, KeyError, ValueError) as exc:
+            raise BundleError(f"cannot load fine-tuned scorer {self.finetuned_dir}: {exc}") from exc
+
+    def _save_finetuned(self, target: Path) -> None:
+        source = self.finetuned_dir
+        if source is None:
+            self.manifest.has_finetuned_tier = False
+            if target.is_dir():
+                shutil.rmtree(target)
+            return
+        if source.resolve() != target.resolve():
+            missing = [n for n in FinetunedScorer.REQUIRED_FILES if not (source / n).is_file()]
+            if missing:
+                raise BundleError(f"{source} is not a fine-tuned scorer: missing {missing}")
+            if target.is_dir():
+                shutil.rmtree(target)
+            target.mkdir()
+            for name in (*FinetunedScorer.REQUIRED_FILES, FinetunedScorer.TRAINING_FILE):
+                if (source / name).is_file():
+                    shutil.copyfile(source / name, target / name)
+        self.finetuned_dir = target
+        self.manifest.has_finetuned_tier = True
 
     @classmethod
     def load(cls, directory: Path) -> "ModelBundle":
@@ -69,24 +107,40 @@ class ModelBundle:
                     categories, fast["calib_coef"], fast["calib_bias"]
                 )
             semantic_heads = stack_calibrator = None
+            finetuned_dir = None
             if manifest.has_semantic_tier:
                 with np.load(directory / "semantic.npz", allow_pickle=False) as sem:
                     semantic_heads = LinearHeads(categories, sem["weights"], sem["bias"])
                     stack_calibrator = ProbabilityCalibrator(
                         categories, sem["stack_coef"], sem["stack_bias"]
                     )
+            if manifest.has_finetuned_tier:
+                finetuned_dir = directory / FINETUNED_DIR
+                missing = [
+                    n for n in FinetunedScorer.REQUIRED_FILES if not (finetuned_dir / n).is_file()
+                ]
+                if missing:
+                    raise ValueError(f"{FINETUNED_DIR}/ lacks {missing}")
         except (OSError, KeyError, ValueError) as exc:
             raise BundleError(f"cannot load model bundle from {directory}: {exc}") from exc
-        actual = _content_hash(directory)
+        actual = _content_hash(directory, manifest.has_finetuned_tier)
         if manifest.content_hash and actual != manifest.content_hash:
             raise BundleError(
                 f"model bundle {directory} is corrupt: content hash {actual} "
                 f"!= manifest {manifest.content_hash}"
             )
-        return cls(manifest, idf, fast_heads, fast_calibrator, semantic_heads, stack_calibrator)
+        return cls(
+            manifest,
+            idf,
+            fast_heads,
+            fast_calibrator,
+            semantic_heads,
+            stack_calibrator,
+            finetuned_dir,
+        )
 
 
-def _content_hash(directory: Path) -> str:
+def _content_hash(directory: Path, finetuned: bool = False) -> str:
     # Hash array contents, not file bytes: zip members carry timestamps, so identical
     # weights saved twice must still get the same version.
     digest = hashlib.sha256()
@@ -99,4 +153,25 @@ def _content_hash(directory: Path) -> str:
                 array = np.ascontiguousarray(arrays[key])
                 digest.update(f"{name}:{key}:{array.dtype.str}:{array.shape}".encode())
                 digest.update(array.tobytes())
+    if finetuned:
+        _hash_finetuned(digest, directory / FINETUNED_DIR)
     return digest.hexdigest()[:12]
+
+
+def _hash_finetuned(digest: "hashlib._Hash", directory: Path) -> None:
+    # Everything that changes the scores; training.json (timings, counts) is left out so a
+    # rerun with identical weights keeps its version. Only bundles that carry the folder get
+    # these updates, so every other bundle keeps the hash it had.
+    for name in FinetunedScorer.REQUIRED_FILES:
+        path = directory / name
+        digest.update(f"{FINETUNED_DIR}/{name}".encode())
+        if name == FinetunedScorer.HEADS_FILE:
+            with np.load(path, allow_pickle=False) as arrays:
+                for key in sorted(arrays.files):
+                    array = np.ascontiguousarray(arrays[key])
+                    digest.update(f"{key}:{array.dtype.str}:{array.shape}".encode())
+                    digest.update(array.tobytes())
+            continue
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)

