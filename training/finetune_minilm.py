@@ -57,6 +57,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--base-model", type=Path, default=None, help="default: the package's")
     parser.add_argument("--max-texts", type=int, default=None, help="seeded training sample")
     parser.add_argument("--freeze-layers", type=int, default=0, help="embeddings + first K")
+    parser.add_argument(
+        "--freeze-embeddings", action="store_true", help="embeddings frozen, all layers trained"
+    )
+    parser.add_argument(
+        "--exclude-sources", default="", help="comma-separated sources to leave out (OOD folds)"
+    )
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=1)
@@ -256,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         train_records, validation = [], [LabelledText(t, {}, "check", "validation") for t in CHECK]
     else:
         _say(f"loading data from {args.data}")
-        train_records, validation = FinetuneData.load_records(args.data, args.seed, args.max_texts)
+        train_records, validation = FinetuneData.load_records(
+            args.data, args.seed, args.max_texts, [s for s in args.exclude_sources.split(",") if s]
+        )
     parity_records = validation[:: max(1, len(validation) // PARITY_TEXTS)][:PARITY_TEXTS]
     parity = FinetuneData(parity_records, tokenizer, args.max_tokens)
     model = TorchMiniLM.from_pretrained(base, args.dropout)
@@ -271,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     data = FinetuneData(train_records, tokenizer, args.max_tokens)
     counts = data.counts()
     _say(f"{len(data)} training texts, {len(validation)} validation (not used in training)")
-    model.freeze(args.freeze_layers)
+    model.freeze(args.freeze_layers, args.freeze_embeddings)
     heads = _init_heads(model.hidden, data)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     _say(f"training {trainable} encoder parameters, freeze_layers={args.freeze_layers}")

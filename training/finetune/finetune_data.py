@@ -46,12 +46,13 @@ class FinetuneData:
 
     @staticmethod
     def load_records(
-        data_dir: Path, seed: int, max_texts: int | None
+        data_dir: Path, seed: int, max_texts: int | None, exclude: Sequence[str] = ()
     ) -> tuple[list[LabelledText], list[LabelledText]]:
         """(train, validation): every commercial-use source plus the hard negatives, as
         ``moderation train`` uses them; ``max_texts`` keeps a seeded sample of the training
-        texts (validation is never cut, so small runs are scored on the same texts)."""
-        examples = DatasetCatalog(data_dir).load_all()
+        texts (validation is never cut, so small runs are scored on the same texts).
+        ``exclude``: sources left out of both, for out-of-domain folds."""
+        examples = [e for e in DatasetCatalog(data_dir).load_all() if e.source not in exclude]
         train = [e for e in examples if e.split == "train"]
         train += HardNegativeGenerator(seed=seed).generate()
         validation = [e for e in examples if e.split == "validation"]

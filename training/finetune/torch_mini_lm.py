@@ -133,12 +133,14 @@ class TorchMiniLM(nn.Module):
         model.load_state_dict(used, strict=True)
         return model
 
-    def freeze(self, layers: int) -> None:
-        """Freeze the embeddings and the first ``layers`` transformer layers (0: train all)."""
-        if layers <= 0:
-            return
+    def freeze(self, layers: int, embeddings: bool = False) -> None:
+        """Freeze the embeddings and the first ``layers`` transformer layers (0: train all);
+        ``embeddings`` freezes the embeddings alone too, so an export differs from the base
+        model only in its layers (the bundle then ships just those)."""
         if layers > len(self.encoder.layer):
             raise ValueError(f"only {len(self.encoder.layer)} layers to freeze, got {layers}")
+        if layers <= 0 and not embeddings:
+            return
         for param in self.embeddings.parameters():
             param.requires_grad_(False)
         for layer in self.encoder.layer[:layers]:

@@ -118,6 +118,15 @@ def train(
         int | None, typer.Option(help="Cap rows per dataset (quick runs).")
     ] = None,
     semantic: Annotated[bool, typer.Option(help="Train the MiniLM semantic tier.")] = True,
+    finetuned: Annotated[
+        Path | None,
+        typer.Option(
+            help=(
+                "Export of training/finetune_minilm.py to ship as the semantic tier "
+                "(packed to float16 layers; see docs/model-card.md)."
+            )
+        ),
+    ] = None,
     spans: Annotated[bool, typer.Option(help="Train the span tagger.")] = True,
     evaluate: Annotated[bool, typer.Option(help="Evaluate and write the model card.")] = True,
 ) -> None:
@@ -133,6 +142,7 @@ def train(
         seed=seed,
         max_per_source=max_per_source,
         semantic=semantic,
+        finetuned_dir=finetuned,
         spans=spans,
     )
     # Trainer and evaluator announce each step; on a terminal that drives a progress bar,
@@ -170,7 +180,7 @@ def models() -> None:
         table.add_row(
             m.name,
             m.version,
-            str(m.has_semantic_tier),
+            "fine-tuned" if m.has_finetuned_tier else ("frozen" if m.has_semantic_tier else "-"),
             str(m.has_span_tagger),
             "-" if auc is None else f"{auc:.3f}",
             "-" if functional is None else f"{functional:.3f}",

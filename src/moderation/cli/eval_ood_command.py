@@ -10,7 +10,8 @@ from rich.console import Console
 
 ENV_DATASETS_DIR = "MODERATION_DATASETS_DIR"
 _REPO_DATA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-_SCORERS = ("engine_fast", "tfidf_baseline")
+_SCORERS = ("engine_fast", "tfidf_baseline", "engine_finetuned")
+_DEFAULT_SCORERS = ("engine_fast", "tfidf_baseline")
 _err = Console(stderr=True)
 
 
@@ -32,7 +33,16 @@ def eval_ood(
     ] = None,
     scorers: Annotated[
         str, typer.Option(help=f"Comma-separated, from {', '.join(_SCORERS)}.")
-    ] = ",".join(_SCORERS),
+    ] = ",".join(_DEFAULT_SCORERS),
+    finetuned: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help=(
+                "Export(s) of training/finetune_minilm.py for engine_finetuned; each is used "
+                "for the folds whose source it was trained without (its --exclude-sources)."
+            )
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the full report as JSON here.")] = None,
     seed: Annotated[int, typer.Option()] = 13,
     template_holdout: Annotated[
@@ -64,6 +74,9 @@ def eval_ood(
         factories["engine_fast"] = EngineScorer.factory(directory, seed, semantic)
     if "tfidf_baseline" in wanted:
         factories["tfidf_baseline"] = TfidfBaseline.factory(seed)
+    exports = _exports(finetuned or [])
+    if "engine_finetuned" in wanted and not exports:
+        raise typer.BadParameter("engine_finetuned needs --finetuned", param_hint="--finetuned")
     started = time.perf_counter()
 
     def say(message: str) -> None:
@@ -74,6 +87,11 @@ def eval_ood(
         say(f"loading datasets from {directory}")
         examples = DatasetCatalog(directory).load_all(max_per_source=max_per_source, seed=seed)
         posts = list(zip(*read_tsd_csv(trial), strict=True)) if trial.is_file() else []
+        if "engine_finetuned" in wanted:
+            chosen = _names(sources) or sorted({e.source for e in examples})
+            factories["engine_finetuned"] = EngineScorer.finetuned_factory(
+                directory, exports, chosen, seed
+            )
         protocol = OodProtocol(
             factories,
             seed=seed,
@@ -94,6 +112,21 @@ def eval_ood(
         say(f"wrote {out}")
     typer.echo(report.to_markdown())
     typer.echo(f"wall time: {report.wall_seconds:.0f} s")
+
+
+def _exports(directories: list[Path]) -> dict[Path, frozenset[str]]:
+    """Each export with the sources its training left out (from its training.json)."""
+    import json
+
+    out: dict[Path, frozenset[str]] = {}
+    for directory in directories:
+        try:
+            report = json.loads((directory / "training.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(f"{directory}: {exc}", param_hint="--finetuned") from exc
+        excluded = str(report.get("config", {}).get("exclude_sources", ""))
+        out[directory] = frozenset(s for s in excluded.split(",") if s)
+    return out
 
 
 def _data_dir(given: Path | None) -> Path:

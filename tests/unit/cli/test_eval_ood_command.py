@@ -56,3 +56,35 @@ class TestEvalOodCommand:
         result = runner.invoke(app, args)
         assert result.exit_code == 2
         assert toy_catalog
+
+    def test_finetuned_scorer_needs_an_export(self) -> None:
+        result = runner.invoke(app, ["eval-ood", "--scorers", "engine_finetuned"])
+        assert result.exit_code == 2
+        assert "--finetuned" in result.output
+
+    @pytest.mark.usefixtures("toy_catalog")
+    def test_finetuned_fold_runs_with_an_export_that_left_its_source_out(
+        self, tmp_path: Path
+    ) -> None:
+        import json
+
+        from tests.unit.ml.embeddings.tiny_export import write_tiny_export
+
+        export = write_tiny_export(tmp_path / "export")
+        config = {"config": {"exclude_sources": "news"}}
+        (export / "training.json").write_text(json.dumps(config), encoding="utf-8")
+        args = ["eval-ood", "--data-dir", str(tmp_path), "--scorers", "engine_finetuned"]
+        args += ["--finetuned", str(export), "--hold-out", "news", "--no-suites"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "| news | toxicity |" in result.stdout
+
+    @pytest.mark.usefixtures("toy_catalog")
+    def test_finetuned_fold_without_an_honest_export_is_an_error(self, tmp_path: Path) -> None:
+        from tests.unit.ml.embeddings.tiny_export import write_tiny_export
+
+        export = write_tiny_export(tmp_path / "export")  # its training.json names no exclusion
+        args = ["eval-ood", "--data-dir", str(tmp_path), "--scorers", "engine_finetuned"]
+        result = runner.invoke(app, [*args, "--finetuned", str(export), "--no-suites"])
+        assert result.exit_code == 2
+        assert "no fine-tuned export" in result.output

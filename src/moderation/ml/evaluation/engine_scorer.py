@@ -1,7 +1,7 @@
 """The engine's own tiers, trained by the project's Trainer, behind the protocol's seam."""
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,8 @@ class EngineScorer:
             out_dir = Path(scratch) / "bundle"
             cfg = config.model_copy(update={"out_dir": out_dir})
             Trainer(cfg, progress).fit(train, validation)
-            options = EngineOptions(semantic="auto" if cfg.semantic else "never")
+            tiered = cfg.semantic or cfg.finetuned_dir is not None
+            options = EngineOptions(semantic="auto" if tiered else "never")
             engine = Engine.load(out_dir, ModerationPolicy(), options)
             # The tagger loads lazily from disk; pull it in before the directory goes.
             engine.warm_up()
@@ -70,6 +71,47 @@ class EngineScorer:
                 out_dir=data_dir / "unused",  # replaced by a scratch directory in `train`
                 seed=seed,
                 semantic=semantic and final,
+                spans=has_spans and final,
+            )
+            return cls.train([*train, *augmentation], validation, config)
+
+        return make
+
+    @classmethod
+    def finetuned_factory(
+        cls,
+        data_dir: Path,
+        exports: Mapping[Path, frozenset[str]],
+        sources: Iterable[str],
+        seed: int = 13,
+    ) -> ScorerFactory:
+        """For `OodProtocol`: the engine with a fine-tuned tier. `exports` maps each export
+        of training/finetune_minilm.py to the sources it was trained without; a fold uses an
+        export that never saw its held-out source (one export cannot be retrained per fold:
+        a fine-tune takes 20-45 min here), the final model the export that left none out.
+        `sources`: every source of the run, to tell which one a fold holds out."""
+        everything = frozenset(sources)
+        has_spans = (data_dir / "toxic_spans" / "tsd_train.csv").is_file()
+
+        def make(
+            train: Sequence[LabelledText],
+            validation: Sequence[LabelledText],
+            augmentation: Sequence[LabelledText],
+            final: bool,
+        ) -> FittedScorer:
+            held_out = everything - {e.source for e in [*train, *validation]}
+            usable = [d for d, left_out in exports.items() if held_out <= left_out]
+            if final:
+                usable = [d for d, left_out in exports.items() if not left_out]
+            if not usable:
+                wanted = "left nothing out" if final else f"left out {sorted(held_out)}"
+                raise ValueError(f"no fine-tuned export {wanted}")
+            config = TrainingConfig(
+                data_dir=data_dir,
+                out_dir=data_dir / "unused",
+                seed=seed,
+                semantic=False,
+                finetuned_dir=usable[0],
                 spans=has_spans and final,
             )
             return cls.train([*train, *augmentation], validation, config)

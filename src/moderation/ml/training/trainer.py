@@ -3,6 +3,7 @@ import random
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,10 +11,10 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
 from moderation.domain.models.category import Category
-from moderation.ml.artifacts.model_bundle import ModelBundle
+from moderation.ml.artifacts.model_bundle import FINETUNED_DIR, ModelBundle
 from moderation.ml.artifacts.model_manifest import ModelManifest
 from moderation.ml.data import DatasetCatalog, HardNegativeGenerator, LabelledText
-from moderation.ml.embeddings import MiniLMEncoder
+from moderation.ml.embeddings import FinetunedPacker, FinetunedScorer, MiniLMEncoder
 from moderation.ml.features.fast_featurizer import FastFeaturizer
 from moderation.ml.features.featurizer_config import FeaturizerConfig
 from moderation.ml.models.linear_heads import LinearHeads
@@ -31,8 +32,9 @@ class Trainer:
     """Trains a complete model bundle from the shared datasets, reproducibly.
 
     Steps: load and map the datasets, add hard negatives, fit the fast tier (one L2 logistic
-    head per category on the rows that label it), the semantic tier (logistic heads on MiniLM
-    embeddings), calibrate both on the validation splits to realistic priors, train the span
+    head per category on the rows that label it), the semantic tier (a fine-tuned MiniLM
+    export when the config names one, else logistic heads on frozen MiniLM embeddings),
+    calibrate both on the validation splits to realistic priors, train the span
     tagger, save, and return what was measured.
     """
 
@@ -87,7 +89,12 @@ class Trainer:
         fast_calibrator = ProbabilityCalibrator.fit(CATEGORIES, [fast_val], y_val, cfg.priors)
 
         semantic_heads = stack = None
-        if cfg.semantic:
+        finetuned_dir = None
+        if cfg.finetuned_dir is not None:
+            finetuned_dir, stack = self._finetuned_tier(
+                cfg.finetuned_dir, val_norm, y_val, fast_val
+            )
+        elif cfg.semantic:
             semantic_heads, stack = self._semantic_tier(
                 train, train_norm, val_norm, y_train, w_train, y_val, fast_val
             )
@@ -102,7 +109,13 @@ class Trainer:
             training=self._training_summary(train, validation),
         )
         bundle = ModelBundle(
-            manifest, featurizer.idf, fast_heads, fast_calibrator, semantic_heads, stack
+            manifest,
+            featurizer.idf,
+            fast_heads,
+            fast_calibrator,
+            semantic_heads,
+            stack,
+            finetuned_dir,
         )
         if cfg.spans:
             self._say("training the span tagger")
@@ -138,6 +151,27 @@ class Trainer:
             CATEGORIES, [fast_val, heads.logits(emb_val)], y_val, cfg.priors
         )
         return heads, stack
+
+    def _finetuned_tier(
+        self,
+        export: Path,
+        val_norm: Sequence[str],
+        y_val: NDArray[np.float32],
+        fast_val: NDArray[np.float32],
+    ) -> tuple[Path, ProbabilityCalibrator]:
+        """Pack the fine-tuned export into the bundle and fit the stack on its logits.
+
+        The stack is fitted on the packed (float16) weights, exactly what will run."""
+        cfg = self.config
+        packed = cfg.out_dir / FINETUNED_DIR
+        if export.resolve() != packed.resolve():
+            self._say(f"packing the fine-tuned encoder from {export}")
+            FinetunedPacker().pack(export, packed)
+        scorer = FinetunedScorer.load(packed)
+        self._say(f"scoring {len(val_norm)} validation texts with the fine-tuned encoder")
+        tuned_val = scorer.logits(list(val_norm))
+        stack = ProbabilityCalibrator.fit(CATEGORIES, [fast_val, tuned_val], y_val, cfg.priors)
+        return packed, stack
 
     def _normalized(self, examples: Sequence[LabelledText]) -> list[str]:
         return [self._normalizer.normalize_for_features(e.text) for e in examples]

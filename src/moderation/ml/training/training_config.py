@@ -36,6 +36,14 @@ class TrainingConfig(BaseModel):
     semantic: bool = True
     semantic_max_train: int = Field(default=40_000, ge=0)
     semantic_max_tokens: int = 128
+    finetuned_dir: Path | None = Field(
+        default=None,
+        description=(
+            "A full export of training/finetune_minilm.py: packed into the bundle as its "
+            "semantic tier (instead of heads over frozen MiniLM embeddings) and stacked with "
+            "the fast tier on the validation split."
+        ),
+    )
     spans: bool = True
     augment: bool = True
     cascade_band: tuple[float, float] = (0.2, 0.6)

@@ -61,3 +61,57 @@ class TestEngineScorer:
         manifest = made.engine.bundle.manifest
         assert manifest.training["sources"]["hard_negative"]["train"] == 1
         assert not manifest.has_span_tagger  # no toxic_spans files under tmp_path
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, frozenset[str]]:
+    from tests.unit.ml.embeddings.tiny_export import write_tiny_export
+
+    full = write_tiny_export(tmp_path_factory.mktemp("full"))
+    without_news = write_tiny_export(tmp_path_factory.mktemp("no-news"), seed=1)
+    return {full: frozenset(), without_news: frozenset({"news"})}
+
+
+class TestFinetunedFactory:
+    def _split(self) -> tuple[list[LabelledText], list[LabelledText]]:
+        examples = [*toy_source("chat", n=40), *toy_source("forum", n=40, labels=(TOX, INS))]
+        return (
+            [e for e in examples if e.split == "train"],
+            [e for e in examples if e.split == "validation"],
+        )
+
+    def test_a_fold_uses_the_export_that_never_saw_its_source(
+        self, tmp_path: Path, exports: dict[Path, frozenset[str]]
+    ) -> None:
+        train, validation = self._split()
+        make = EngineScorer.finetuned_factory(tmp_path, exports, ["chat", "forum", "news"])
+        made = make(train, validation, [], False)
+        assert isinstance(made, EngineScorer)
+        engine = made.engine
+        assert engine.has_semantic_tier
+        assert engine.bundle.manifest.has_finetuned_tier
+        p = made.probabilities(["you are an idiot", "have a nice day"])
+        assert p.shape == (2, len(made.categories))
+
+    def test_a_fold_without_an_honest_export_is_refused(
+        self, tmp_path: Path, exports: dict[Path, frozenset[str]]
+    ) -> None:
+        # Holding out "forum": only the full export exists for it, and it saw forum.
+        examples = [*toy_source("chat", n=40), *toy_source("news", n=40)]
+        make = EngineScorer.finetuned_factory(tmp_path, exports, ["chat", "forum", "news"])
+        with pytest.raises(ValueError, match="left out \\['forum'\\]"):
+            make(
+                [e for e in examples if e.split == "train"],
+                [e for e in examples if e.split == "validation"],
+                [],
+                False,
+            )
+
+    def test_the_final_model_needs_an_export_that_left_nothing_out(
+        self, tmp_path: Path, exports: dict[Path, frozenset[str]]
+    ) -> None:
+        train, validation = self._split()
+        partial = {d: s for d, s in exports.items() if s}
+        make = EngineScorer.finetuned_factory(tmp_path, partial, ["chat", "forum"])
+        with pytest.raises(ValueError, match="left nothing out"):
+            make(train, validation, [], True)

@@ -75,9 +75,9 @@ def matcher() -> TermMatcher:
 def seconds(matcher: TermMatcher, text: str, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         matcher.match_text(text)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
