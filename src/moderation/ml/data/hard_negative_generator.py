@@ -45,13 +45,19 @@ class HardNegativeGenerator:
     @staticmethod
     def functionalities() -> list[str]:
         """Names of the generated functionalities."""
-        return [*t.GROUP_FRAMES, "profanity_not_hateful", "threat_no_swear", "clean_everyday"]
+        return [
+            *t.GROUP_FRAMES,
+            "profanity_not_hateful",
+            "threat_no_swear",
+            "clean_everyday",
+            "helpful_contact",
+        ]
 
     @staticmethod
     def frames() -> frozenset[str]:
         """Every sentence frame used (to check disjointness from the evaluation suites)."""
         group_frames = {f for frames, _ in t.GROUP_FRAMES.values() for f in frames}
-        fillers = {*t.PROFANITY_FRAMES, *t.THREAT_FRAMES, *t.CLEAN_FRAMES}
+        fillers = {*t.PROFANITY_FRAMES, *t.THREAT_FRAMES, *t.CLEAN_FRAMES, *t.CONTACT_FRAMES}
         return frozenset(group_frames | fillers | set(t.THREAT_HARMS))
 
     @staticmethod
@@ -95,4 +101,10 @@ class HardNegativeGenerator:
             for values in itertools.product(*slots)
         ]
         found["clean_everyday"] = (clean, t.CLEAN_LABELS)
+        contacts = [
+            (frame, frame.format(*values))
+            for frame, slots in t.CONTACT_FRAMES.items()
+            for values in itertools.product(*slots)
+        ]
+        found["helpful_contact"] = (contacts, t.CLEAN_LABELS)
         return found
