@@ -1,7 +1,7 @@
 """The shipped default bundle on the everyday probes (benchmarks/probes/everyday.jsonl).
 
 benchmarks/bench_probes.py prints the per-group figures; docs/benchmarks.md records them
-(88.1 % overall with bundle 1.1.0 and the current lexicon). This guards against a lexicon or
+(90.6 % overall with bundle 1.2.0 and the current lexicon). This guards against a lexicon or
 engine change that quietly undoes them; the margin absorbs a probe or two of drift.
 """
 
@@ -15,7 +15,7 @@ from moderation.domain.models import Decision
 from moderation.ml.engine import Engine
 
 PROBES = Path(__file__).resolve().parents[2] / "benchmarks" / "probes" / "everyday.jsonl"
-MIN_OVERALL = 0.86
+MIN_OVERALL = 0.88
 # Groups the built-in rules carry (the models alone got 29-52 % of them).
 MIN_RULE_GROUPS = {"veiled_threats": 0.8, "dehumanisation": 0.9, "coded_antisemitism": 0.9}
 

@@ -61,3 +61,16 @@ def test_models_lists_the_tier_kind(bundle_dir: Path, monkeypatch: pytest.Monkey
     result = CliRunner().invoke(app, ["models"])
     assert result.exit_code == 0, result.output
     assert "fine-tuned" in result.output
+
+
+def test_model_card_describes_the_finetuned_tier(bundle_dir: Path, training_data_dir: Path) -> None:
+    from moderation.ml.training import ModelCardWriter, TrainingConfig
+
+    config = TrainingConfig(
+        data_dir=training_data_dir, out_dir=bundle_dir, version="0.0.1", max_per_source=40
+    )
+    metrics = ModelCardWriter(config).write()
+    card = (bundle_dir / "model_card.md").read_text(encoding="utf-8")
+    assert "fine-tuned end to end" in card
+    assert "--finetuned EXPORT" in card
+    assert "stacked_always" in metrics["validation"]

@@ -112,7 +112,7 @@ def score(
 def train(
     data_dir: Annotated[Path, typer.Option(help="The shared datasets.")] = DEFAULT_DATA_DIR,
     out: Annotated[Path | None, typer.Option(help="Bundle directory to write.")] = None,
-    version: Annotated[str, typer.Option(help="Semantic version of the new model.")] = "1.1.0",
+    version: Annotated[str, typer.Option(help="Semantic version of the new model.")] = "1.2.0",
     seed: Annotated[int, typer.Option()] = 13,
     max_per_source: Annotated[
         int | None, typer.Option(help="Cap rows per dataset (quick runs).")

@@ -43,6 +43,12 @@ def eval_ood(
             )
         ),
     ] = None,
+    cascade_band: Annotated[
+        str,
+        typer.Option(
+            help="LOW,HIGH: fast-tier probabilities engine_finetuned re-scores (0,1: all)."
+        ),
+    ] = "0.2,0.6",
     out: Annotated[Path | None, typer.Option(help="Write the full report as JSON here.")] = None,
     seed: Annotated[int, typer.Option()] = 13,
     template_holdout: Annotated[
@@ -90,7 +96,7 @@ def eval_ood(
         if "engine_finetuned" in wanted:
             chosen = _names(sources) or sorted({e.source for e in examples})
             factories["engine_finetuned"] = EngineScorer.finetuned_factory(
-                directory, exports, chosen, seed
+                directory, exports, chosen, seed, _band(cascade_band)
             )
         protocol = OodProtocol(
             factories,
@@ -112,6 +118,16 @@ def eval_ood(
         say(f"wrote {out}")
     typer.echo(report.to_markdown())
     typer.echo(f"wall time: {report.wall_seconds:.0f} s")
+
+
+def _band(value: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in value.split(","))
+    except ValueError as exc:
+        raise typer.BadParameter("expected LOW,HIGH", param_hint="--cascade-band") from exc
+    if not 0.0 <= low <= high <= 1.0:
+        raise typer.BadParameter("need 0 <= LOW <= HIGH <= 1", param_hint="--cascade-band")
+    return low, high
 
 
 def _exports(directories: list[Path]) -> dict[Path, frozenset[str]]:

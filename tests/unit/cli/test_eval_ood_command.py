@@ -88,3 +88,15 @@ class TestEvalOodCommand:
         result = runner.invoke(app, [*args, "--finetuned", str(export), "--no-suites"])
         assert result.exit_code == 2
         assert "no fine-tuned export" in result.output
+
+    @pytest.mark.usefixtures("toy_catalog")
+    @pytest.mark.parametrize("band", ["0.6,0.2", "x", "0.1,1.5"])
+    def test_a_bad_cascade_band_is_a_usage_error(self, tmp_path: Path, band: str) -> None:
+        from tests.unit.ml.embeddings.tiny_export import write_tiny_export
+
+        export = write_tiny_export(tmp_path / "export")
+        args = ["eval-ood", "--data-dir", str(tmp_path), "--scorers", "engine_finetuned"]
+        args += ["--finetuned", str(export), "--cascade-band", band, "--no-suites"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "--cascade-band" in result.output

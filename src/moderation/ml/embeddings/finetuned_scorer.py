@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from safetensors.numpy import load_file
+from safetensors import safe_open
 
 from moderation.domain.models.category import Category
 from moderation.ml.embeddings.mini_lm_encoder import MiniLMEncoder, default_model_dir
@@ -74,7 +74,7 @@ class FinetunedScorer:
                     f"{directory} was packed against base model {base.get('sha256')}, "
                     f"{base_file} is {actual}"
                 )
-            base_tensors = load_file(str(base_file))
+            base_tensors = _tensors_missing_from(directory / "model.safetensors", base_file)
         encoder = MiniLMEncoder.load(directory, int(spec["max_tokens"]), base_tensors)
         return cls(encoder, heads, normalize=bool(spec.get("normalize", False)))
 
@@ -110,3 +110,12 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _tensors_missing_from(packed: Path, base: Path) -> dict[str, NDArray[np.generic]]:
+    """The base tensors the packed file lacks, read alone: the base's own copies of the
+    fine-tuned layers would only be loaded to be thrown away (about 40 MB)."""
+    with safe_open(str(packed), framework="np") as handle:
+        present = set(handle.keys())
+    with safe_open(str(base), framework="np") as handle:
+        return {name: handle.get_tensor(name) for name in handle.keys() if name not in present}

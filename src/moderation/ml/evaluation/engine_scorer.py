@@ -84,12 +84,15 @@ class EngineScorer:
         exports: Mapping[Path, frozenset[str]],
         sources: Iterable[str],
         seed: int = 13,
+        cascade_band: tuple[float, float] = (0.2, 0.6),
     ) -> ScorerFactory:
         """For `OodProtocol`: the engine with a fine-tuned tier. `exports` maps each export
         of training/finetune_minilm.py to the sources it was trained without; a fold uses an
         export that never saw its held-out source (one export cannot be retrained per fold:
         a fine-tune takes 20-45 min here), the final model the export that left none out.
-        `sources`: every source of the run, to tell which one a fold holds out."""
+        `sources`: every source of the run, to tell which one a fold holds out;
+        `cascade_band`: the fast-tier probabilities that send a text to the second tier
+        ((0, 1): every text)."""
         everything = frozenset(sources)
         has_spans = (data_dir / "toxic_spans" / "tsd_train.csv").is_file()
 
@@ -113,6 +116,7 @@ class EngineScorer:
                 semantic=False,
                 finetuned_dir=usable[0],
                 spans=has_spans and final,
+                cascade_band=cascade_band,
             )
             return cls.train([*train, *augmentation], validation, config)
 

@@ -48,20 +48,19 @@ def _card(manifest: ModelManifest, metrics: dict[str, Any], cfg: TrainingConfig)
         f"Created {manifest.created_at} by `moderation train` (seed {cfg.seed}"
         + (f", max {cfg.max_per_source} rows per source" if cfg.max_per_source else "")
         + "). Reproduce: `moderation train --version "
-        + f"{manifest.version} --seed {cfg.seed}`.",
+        + f"{manifest.version} --seed {cfg.seed}"
+        + (
+            " --finetuned EXPORT`, EXPORT from `training/finetune_minilm.py`."
+            if manifest.has_finetuned_tier
+            else "`."
+        ),
         "",
         "## Architecture",
         "- Fast tier: hashed word 1-2-grams and char_wb "
         f"{manifest.featurizer.char_ngrams[0]}-{manifest.featurizer.char_ngrams[1]}-grams "
         f"(2^{manifest.featurizer.word_bits} + 2^{manifest.featurizer.char_bits} buckets, "
         "sublinear TF-IDF) plus spam signals; one L2 logistic head per category.",
-        "- Semantic tier: "
-        + (
-            "MiniLM-L6 sentence embeddings (numpy, no torch) with logistic heads, stacked "
-            f"with the fast tier; consulted when a fast probability is in {manifest.cascade_band}."
-            if manifest.has_semantic_tier
-            else "not trained for this version."
-        ),
+        "- Semantic tier: " + _semantic_line(manifest),
         "- Calibration: Platt scaling on the validation splits, re-weighted to these priors: "
         + ", ".join(f"{k.value} {v:.2f}" for k, v in manifest.priors.items())
         + ".",
@@ -133,3 +132,19 @@ def _card(manifest: ModelManifest, metrics: dict[str, Any], cfg: TrainingConfig)
         "",
     ]
     return "\n".join(lines)
+
+
+def _semantic_line(manifest: ModelManifest) -> str:
+    band = f"consulted when a fast probability is in {manifest.cascade_band}."
+    if manifest.has_finetuned_tier:
+        return (
+            "MiniLM-L6 fine-tuned end to end on the training splits (multi-task heads, "
+            "masked loss; `training/finetune_minilm.py`), run in numpy from float16 layers, "
+            f"max 64 word pieces, stacked with the fast tier; {band}"
+        )
+    if manifest.has_semantic_tier:
+        return (
+            "MiniLM-L6 sentence embeddings (numpy, no torch) with logistic heads, stacked "
+            f"with the fast tier; {band}"
+        )
+    return "not trained for this version."

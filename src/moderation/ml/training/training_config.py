@@ -23,7 +23,7 @@ class TrainingConfig(BaseModel):
 
     data_dir: Path
     out_dir: Path
-    version: str = "1.1.0"
+    version: str = "1.2.0"
     seed: int = 13
     max_per_source: int | None = Field(
         default=None, description="Cap rows per dataset (tests train tiny models this way)."

@@ -48,11 +48,12 @@ class TestBundleWithoutFinetuned:
         assert loaded.load_finetuned_scorer() is None
         assert not (tmp_path / "plain" / "finetuned").exists()
 
-    def test_shipped_default_has_no_finetuned_tier_and_keeps_its_hash(self) -> None:
-        # load() recomputes the content hash: it still matches the one written before the
-        # fine-tuned tier existed.
+    def test_shipped_default_carries_a_finetuned_tier_and_its_hash_holds(self) -> None:
+        # load() recomputes the content hash over fast.npz, stack.npz and finetuned/.
         bundle = ModelBundle.load(ModelRegistry().resolve(None))
-        assert bundle.finetuned_dir is None
+        assert bundle.finetuned_dir is not None
+        assert bundle.manifest.has_finetuned_tier
+        assert bundle.stack_calibrator is not None
         assert bundle.manifest.content_hash
 
     def test_stray_folder_is_ignored_when_the_manifest_does_not_name_it(
