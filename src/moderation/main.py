@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from moderation import __version__
 from moderation.api.app_resources import AppResources
 from moderation.api.exception_handlers import register_exception_handlers
 from moderation.api.middleware import (
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app = FastAPI(
         title="Monocto Moderation",
-        version="0.2.0",
+        version=__version__,
         description=API_DESCRIPTION,
         lifespan=lifespan,
     )

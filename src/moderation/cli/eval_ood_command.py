@@ -44,11 +44,14 @@ def eval_ood(
         ),
     ] = None,
     cascade_band: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="LOW,HIGH: fast-tier probabilities engine_finetuned re-scores (0,1: all)."
+            help=(
+                "LOW,HIGH: fast-tier probabilities engine_finetuned re-scores (0,1: all; "
+                "default: the training default, what ships)."
+            )
         ),
-    ] = "0.2,0.6",
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the full report as JSON here.")] = None,
     seed: Annotated[int, typer.Option()] = 13,
     template_holdout: Annotated[
@@ -96,7 +99,11 @@ def eval_ood(
         if "engine_finetuned" in wanted:
             chosen = _names(sources) or sorted({e.source for e in examples})
             factories["engine_finetuned"] = EngineScorer.finetuned_factory(
-                directory, exports, chosen, seed, _band(cascade_band)
+                directory,
+                exports,
+                chosen,
+                seed,
+                None if cascade_band is None else _band(cascade_band),
             )
         protocol = OodProtocol(
             factories,

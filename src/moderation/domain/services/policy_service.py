@@ -21,11 +21,6 @@ class PolicyService:
         stored = await self._policies.latest(tenant_id)
         return stored or TenantPolicy(tenant_id=tenant_id, version=0, policy=DEFAULT_POLICY)
 
-    async def version(self, tenant_id: UUID, version: int) -> TenantPolicy | None:
-        if version == 0:
-            return TenantPolicy(tenant_id=tenant_id, version=0, policy=DEFAULT_POLICY)
-        return await self._policies.get(tenant_id, version)
-
     async def replace(
         self,
         tenant_id: UUID,

@@ -32,10 +32,6 @@ class SqlEventRepository:
         await self._session.flush()
         self._session.info[OUTBOX_EVENTS_FLAG] = True
 
-    async def list_unpublished(self, limit: int) -> list[DomainEvent]:
-        rows = await self._session.scalars(_unpublished(limit))
-        return [_event(row) for row in rows]
-
     async def claim_unpublished(self, limit: int) -> list[DomainEvent]:
         """The oldest unpublished events, locked until this transaction ends.
 

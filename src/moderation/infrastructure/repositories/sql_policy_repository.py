@@ -28,10 +28,6 @@ class SqlPolicyRepository:
         )
         return _to_domain(row) if row else None
 
-    async def get(self, tenant_id: UUID, version: int) -> TenantPolicy | None:
-        row = await self._session.get(PolicyRow, (tenant_id, version))
-        return _to_domain(row) if row else None
-
     async def add(self, policy: TenantPolicy) -> None:
         self._session.add(
             PolicyRow(

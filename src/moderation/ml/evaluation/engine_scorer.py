@@ -84,7 +84,7 @@ class EngineScorer:
         exports: Mapping[Path, frozenset[str]],
         sources: Iterable[str],
         seed: int = 13,
-        cascade_band: tuple[float, float] = (0.2, 0.6),
+        cascade_band: tuple[float, float] | None = None,
     ) -> ScorerFactory:
         """For `OodProtocol`: the engine with a fine-tuned tier. `exports` maps each export
         of training/finetune_minilm.py to the sources it was trained without; a fold uses an
@@ -92,7 +92,7 @@ class EngineScorer:
         a fine-tune takes 20-45 min here), the final model the export that left none out.
         `sources`: every source of the run, to tell which one a fold holds out;
         `cascade_band`: the fast-tier probabilities that send a text to the second tier
-        ((0, 1): every text)."""
+        ((0, 1): every text; None: the Trainer's default, what ships)."""
         everything = frozenset(sources)
         has_spans = (data_dir / "toxic_spans" / "tsd_train.csv").is_file()
 
@@ -116,8 +116,9 @@ class EngineScorer:
                 semantic=False,
                 finetuned_dir=usable[0],
                 spans=has_spans and final,
-                cascade_band=cascade_band,
             )
+            if cascade_band is not None:
+                config = config.model_copy(update={"cascade_band": cascade_band})
             return cls.train([*train, *augmentation], validation, config)
 
         return make

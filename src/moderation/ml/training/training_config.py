@@ -46,5 +46,5 @@ class TrainingConfig(BaseModel):
     )
     spans: bool = True
     augment: bool = True
-    cascade_band: tuple[float, float] = (0.2, 0.6)
+    cascade_band: tuple[float, float] = (0.15, 0.85)
     priors: dict[Category, float] = Field(default_factory=lambda: dict(DEFAULT_PRIORS))
