@@ -55,6 +55,26 @@ class TestEngineScoring:
         assert "f.u.c.k" in found
         assert ModerationReason.PROFANITY in result.reasons
 
+    def test_an_ambiguous_mask_is_explained_by_the_common_word(self, engine: Engine) -> None:
+        # "f4cking" fits the lexicon's "fucking" and "fecking": one span, the common word.
+        text = "ur a f4cking idiot"
+        result = engine.score([text], ModerationPolicy(flag_profanity=True))[0]
+        profane = [s for s in result.spans if s.category is Category.PROFANITY]
+        assert [(text[s.start : s.end], s.source) for s in profane] == [
+            ("f4cking", "rule:profanity:fucking")
+        ]
+
+    def test_tenant_rules_on_the_same_characters_all_explain(self, engine: Engine) -> None:
+        rules = [
+            TermRule(id=f"r{i}", pattern="widget", category=Category.SPAM, action="reject")
+            for i in (1, 2)
+        ]
+        result = engine.score(["buy a widget"], ModerationPolicy(term_rules=rules))[0]
+        assert {s.source for s in result.spans if s.source.startswith("rule:r")} == {
+            "rule:r1",
+            "rule:r2",
+        }
+
     def test_allow_list_suppresses_block_terms(self, engine: Engine) -> None:
         policy = ModerationPolicy(
             term_rules=[

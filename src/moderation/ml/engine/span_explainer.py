@@ -8,7 +8,9 @@ from moderation.domain.models.span import Span
 from moderation.ml.engine.rule_match import RuleMatch
 from moderation.ml.features.fast_featurizer import FastFeaturizer
 from moderation.ml.models.linear_heads import LinearHeads
+from moderation.ml.rules.rule_hit import RuleHit
 from moderation.ml.spans import SpanTagger
+from moderation.ml.text import common_word
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Below this share of the strongest word's weight, a word is not worth showing a reviewer.
@@ -72,7 +74,7 @@ class SpanExplainer:
     ) -> list[Span]:
         spans: list[Span] = [
             Span(start=h.start, end=h.end, category=h.category, source=f"rule:{h.rule_id}")
-            for h in rules.blocking
+            for h in _one_per_place(rules.blocking)
         ]
         if Category.SPAM in triggered:
             spans += [
@@ -144,3 +146,20 @@ class SpanExplainer:
         columns = np.array([self._heads.categories.index(c) for c in harms], dtype=np.int64)
         weights: np.ndarray = self._heads.weights[np.ix_(rows, columns)].astype(np.float32)
         return weights
+
+
+def _one_per_place(hits: Sequence[RuleHit]) -> list[RuleHit]:
+    """The hits, with one per span and category where the matcher found several built-in
+    words on the same characters and one of them is the common word ("f4cking" fits
+    "fucking" and "fecking": a reviewer should see the first). Every hit still counts for
+    the decision; this only keeps the explanation readable. Ids of tenant rules are not
+    words, so their hits are all kept."""
+    places: dict[tuple[int, int, Category], list[RuleHit]] = {}
+    for hit in hits:
+        places.setdefault((hit.start, hit.end, hit.category), []).append(hit)
+    kept: list[RuleHit] = []
+    for group in places.values():
+        word = common_word(h.rule_id.rpartition(":")[2] for h in group) if len(group) > 1 else None
+        chosen = [h for h in group if h.rule_id.rpartition(":")[2] == word][:1]
+        kept += chosen or group
+    return kept

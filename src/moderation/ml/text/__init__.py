@@ -1,5 +1,6 @@
 """Text preprocessing: normalisation with offsets, language detection, sentiment."""
 
+from moderation.ml.text._vocabulary import pick as common_word
 from moderation.ml.text.language_detector import LanguageDetector
 from moderation.ml.text.normalized_text import NormalizedText
 from moderation.ml.text.sentiment_analyzer import SentimentAnalyzer
@@ -12,4 +13,5 @@ __all__ = [
     "SentimentAnalyzer",
     "TextNormalizer",
     "TextSplitter",
+    "common_word",
 ]
