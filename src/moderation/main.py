@@ -24,7 +24,7 @@ from moderation.api.middleware import (
     SecurityHeadersMiddleware,
     TextIntegrityMiddleware,
 )
-from moderation.api.routes import health, metrics, perspective
+from moderation.api.routes import health, metrics, openai_moderations, perspective
 from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(perspective.router)
+    app.include_router(openai_moderations.router)
     # The /api/v1 prefix lives on each router: the route's own path is then the full template,
     # which is what the metrics label requests with.
     for router in (content.router, moderate.router, policy.router, webhooks.router, jobs.router):

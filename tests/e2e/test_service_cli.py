@@ -173,3 +173,41 @@ def _wait_until_decided(
             return item
         time.sleep(0.05)
     pytest.fail(f"{content_id} still pending after 15 s")
+
+
+def test_openai_client_against_serve(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """The switch an OpenAI user makes: base URL and key, nothing else."""
+    import openai
+
+    key = _create_key(tmp_path, "acme", "moderate")
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log_file:
+        server = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            [*_command(), "serve", "--port", str(port)],
+            env=_environment(tmp_path, MODERATION_MODEL=str(tiny_model_dir)),
+            stdout=log_file,
+            stderr=log_file,
+            text=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=5.0) as http:
+            _wait_until_ready(http, server)
+        texts = ["Have a lovely day, friend.", "You are a stupid idiot and I hate you"]
+        with openai.OpenAI(api_key=key, base_url=f"{base}/v1", max_retries=0) as client:
+            response = client.moderations.create(model="omni-moderation-latest", input=texts)
+        assert [r.flagged for r in response.results] == [False, True]
+        assert response.results[1].categories.harassment is True
+        with (
+            openai.OpenAI(api_key="wrong", base_url=f"{base}/v1", max_retries=0) as bad,
+            pytest.raises(openai.AuthenticationError),
+        ):
+            bad.moderations.create(input="hello")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

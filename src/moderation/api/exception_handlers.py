@@ -1,9 +1,11 @@
-"""Every error leaves as RFC 9457 problem+json: ours, the router's 404/405, validation, crashes.
+"""Every error leaves as RFC 9457 problem+json: ours, the router's 404/405, validation, crashes
+(on the OpenAI-compatible route, in OpenAI's envelope instead).
 
 Crashes are logged without request data (`error_redaction`): a database error's text holds the
 statement's parameters and row values, which may be content or a webhook secret.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -16,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from moderation.api.error_redaction import redacted_fields
+from moderation.api.openai.openai_error import OPENAI_PATH, openai_error
 from moderation.api.problem_details import problem_response, validation_problem
 from moderation.api.storable_text import printable
 from moderation.core.exceptions import (
@@ -125,14 +128,27 @@ _TITLES = {
 }
 
 
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _vendor_envelope(handler: Handler) -> Handler:
+    # The OpenAI-compatible route answers in OpenAI's error shape, whatever failed (auth,
+    # scope, rate limit, validation), so that client raises its own exception types.
+    async def wrapped(request: Request, error: Exception) -> Response:
+        response = await handler(request, error)
+        return openai_error(response) if request.url.path == OPENAI_PATH else response
+
+    return wrapped
+
+
 def register_exception_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ModerationError, _moderation_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(ModerationError, _vendor_envelope(_moderation_error))
+    app.add_exception_handler(RequestValidationError, _vendor_envelope(_validation_error))
+    app.add_exception_handler(HTTPException, _vendor_envelope(_http_error))
     for failure in (OperationalError, InterfaceError, OSError, PoolTimeoutError):
-        app.add_exception_handler(failure, _database_unavailable)
+        app.add_exception_handler(failure, _vendor_envelope(_database_unavailable))
     # Any other database error is a 500 answered here, inside the app: the catch-all below is
     # Starlette's server-error handler, which re-raises to the server, and the server's own log
     # line would print the error's text with its parameters.
-    app.add_exception_handler(SQLAlchemyError, _unexpected_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(SQLAlchemyError, _vendor_envelope(_unexpected_error))
+    app.add_exception_handler(Exception, _vendor_envelope(_unexpected_error))
