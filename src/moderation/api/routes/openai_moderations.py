@@ -16,6 +16,7 @@ from moderation.api.dependencies import (
 )
 from moderation.api.openai import CATEGORIES, UNSUPPORTED, OpenAIModerationMapper
 from moderation.api.schemas.openai import OpenAIModerationRequest
+from moderation.api.scored_texts import scored_texts
 from moderation.domain.models import Scope
 
 router = APIRouter(tags=["openai"])
@@ -144,14 +145,7 @@ async def create_moderation(
     three self-harm ones, sexual/minors, violence/graphic): they are always false / 0.0 and
     listed in the `Monocto-Unsupported-Categories` header. `model` is accepted whatever it
     names; the response's `model` is the model that ran. Errors use OpenAI's envelope."""
-    texts = body.texts()
-    if cache is None:
-        scored = await scorer.score(texts, tenant_policy.policy)
-        results = [result.model_dump(mode="json") for result in scored]
-    else:
-        results = await cache.score(
-            principal.tenant_id, tenant_policy.version, texts, tenant_policy.policy, scorer
-        )
+    results = await scored_texts(body.texts(), scorer, tenant_policy, principal, cache)
     payload = {
         "id": f"modr-{uuid.uuid4().hex}",
         "model": f"monocto-moderation-{scorer.model_version}",

@@ -15,6 +15,7 @@ from moderation.api.dependencies import (
 )
 from moderation.api.openapi_responses import AUTHENTICATED, problems
 from moderation.api.schemas import ModerateTextsRequest, ModerateTextsResponse
+from moderation.api.scored_texts import scored_texts
 from moderation.domain.models import Scope
 
 router = APIRouter(prefix="/api/v1", tags=["moderate"])
@@ -37,15 +38,9 @@ async def moderate_texts(
     `moderation score` prints: per-category probabilities, decision, reasons, the character
     spans that triggered it, language, and the model version. Nothing is stored."""
     started = time.perf_counter()
-    texts = [item.text for item in body.items]
-    results: list[dict[str, object]]
-    if cache is None:
-        scored = await scorer.score(texts, tenant_policy.policy)
-        results = [result.model_dump(mode="json") for result in scored]
-    else:
-        results = await cache.score(
-            principal.tenant_id, tenant_policy.version, texts, tenant_policy.policy, scorer
-        )
+    results = await scored_texts(
+        [item.text for item in body.items], scorer, tenant_policy, principal, cache
+    )
     # Serialised directly: re-validating the engine's own results through the response
     # model cost a fifth of this route's time. The schema above still documents the shape.
     payload = {
