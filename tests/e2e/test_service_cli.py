@@ -46,6 +46,13 @@ def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _unknown_key() -> str:
+    # A well-formed key that was never issued, made at run time.
+    from moderation.core.security import generate_api_key
+
+    return generate_api_key()[0]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -200,7 +207,7 @@ def test_openai_client_against_serve(tmp_path: Path, tiny_model_dir: Path) -> No
         assert [r.flagged for r in response.results] == [False, True]
         assert response.results[1].categories.harassment is True
         with (
-            openai.OpenAI(api_key="wrong", base_url=f"{base}/v1", max_retries=0) as bad,
+            openai.OpenAI(api_key=_unknown_key(), base_url=f"{base}/v1", max_retries=0) as bad,
             pytest.raises(openai.AuthenticationError),
         ):
             bad.moderations.create(input="hello")

@@ -6,83 +6,12 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from moderation.domain.models.category import Category
+from moderation.ml.evaluation.loso_fold import LosoFold
+from moderation.ml.evaluation.loso_score import LosoScore
+from moderation.ml.evaluation.obfuscation_score import ObfuscationScore
+from moderation.ml.evaluation.suite_scores import SuiteScores
 
-
-class LosoScore(BaseModel):
-    """One scorer on one (held-out source, category): trained without that source."""
-
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
-
-    scorer: str
-    source: str
-    category: Category
-    n: int
-    positives: int
-    roc_auc: float
-    f1: float
-    threshold: float
-    trained: bool = Field(
-        default=True,
-        description="False when the scorer gave every test text one score (no training "
-        "source labelled both classes).",
-    )
-
-
-class LosoFold(BaseModel):
-    """What one leave-one-source-out fold trained on, and how long each scorer took."""
-
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
-
-    source: str
-    training_sources: list[str]
-    train_texts: int
-    validation_texts: int
-    augmentation_texts: int
-    test_texts: int
-    seconds: dict[str, float] = Field(default_factory=dict)
-
-
-class ObfuscationScore(BaseModel):
-    """Detections kept and false positives added by one obfuscation kind, pooled over folds.
-
-    `retained` is the share of held-out harmful texts flagged as written that are still
-    flagged once obfuscated; `clean_flag_rate_*` the share of clean texts flagged before and
-    after (their difference is the false-positive rise).
-    """
-
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
-
-    scorer: str
-    kind: str
-    detected: int
-    retained: float
-    clean: int
-    clean_flag_rate_before: float
-    clean_flag_rate_after: float
-
-    @property
-    def false_positive_rise(self) -> float:
-        return self.clean_flag_rate_after - self.clean_flag_rate_before
-
-
-class SuiteScores(BaseModel):
-    """One scorer trained on every selected source, on the project's own suites."""
-
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
-
-    scorer: str
-    functional: dict[str, float] = Field(
-        default_factory=dict, description="Accuracy per functionality and 'overall'."
-    )
-    templates_trained: dict[str, float] = Field(
-        default_factory=dict, description="Hard-negative templates in training: accuracy."
-    )
-    templates_held_out: dict[str, float] = Field(
-        default_factory=dict, description="Hard-negative templates held out: accuracy."
-    )
-    bias: dict[str, float] = Field(default_factory=dict)
-    span_f1: float | None = None
-    seconds: float = 0.0
+__all__ = ["LosoFold", "LosoScore", "ObfuscationScore", "ProtocolReport", "SuiteScores"]
 
 
 class ProtocolReport(BaseModel):
