@@ -23,6 +23,7 @@ from moderation.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     TextIntegrityMiddleware,
+    VendorEnvelopeMiddleware,
 )
 from moderation.api.routes import health, metrics, openai_moderations, perspective
 from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
@@ -116,6 +117,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         max_bytes=settings.max_body_bytes,
         path_limits={jobs.IMPORT_PATH: settings.import_max_bytes},
     )
+    # Outside the body limit and the text check, whose problem+json answers it rewrites.
+    app.add_middleware(VendorEnvelopeMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics_registry)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)

@@ -141,9 +141,8 @@ async def get_principal(
     read session, so the hot scoring path touches no database at all. A credential that must be
     verified first passes the caller's failed-authentication budget (`FailedAuthThrottle`)."""
     token = credentials.credentials if credentials is not None else None
-    if token is None and request.url.path.startswith("/v1alpha1/"):
-        # Perspective clients send their key as ?key=…; accepted on that API only.
-        token = request.query_params.get("key")
+    if token is None:
+        token = _vendor_key(request)
     if not token:
         raise UnauthorizedError("missing bearer credential")
     principal = _cached_principal(token)
@@ -159,6 +158,18 @@ async def get_principal(
     structlog.contextvars.bind_contextvars(tenant_id=str(principal.tenant_id))
     await _enforce_rate_limits(resources, principal)
     return principal
+
+
+def _vendor_key(request: Request) -> str | None:
+    # Each drop-in API's clients send the key where that vendor reads it, accepted on that
+    # API only: Perspective's ?key=… (a query string lands in access logs, so nowhere else),
+    # Azure's Ocp-Apim-Subscription-Key header.
+    path = request.url.path
+    if path.startswith("/v1alpha1/"):
+        return request.query_params.get("key")
+    if path.startswith("/contentsafety/"):
+        return request.headers.get("Ocp-Apim-Subscription-Key")
+    return None
 
 
 def failed_auth_throttle(resources: AppResources) -> FailedAuthThrottle:

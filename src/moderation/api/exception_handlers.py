@@ -1,5 +1,5 @@
 """Every error leaves as RFC 9457 problem+json: ours, the router's 404/405, validation, crashes
-(on the OpenAI-compatible route, in OpenAI's envelope instead).
+(on a drop-in route, in its vendor's envelope instead: `vendor_envelopes`).
 
 Crashes are logged without request data (`error_redaction`): a database error's text holds the
 statement's parameters and row values, which may be content or a webhook secret.
@@ -18,9 +18,9 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from moderation.api.error_redaction import redacted_fields
-from moderation.api.openai.openai_error import OPENAI_PATH, openai_error
 from moderation.api.problem_details import problem_response, validation_problem
 from moderation.api.storable_text import printable
+from moderation.api.vendor_envelopes import vendor_response
 from moderation.core.exceptions import (
     ModerationError,
     ServiceUnavailableError,
@@ -132,11 +132,10 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def _vendor_envelope(handler: Handler) -> Handler:
-    # The OpenAI-compatible route answers in OpenAI's error shape, whatever failed (auth,
-    # scope, rate limit, validation), so that client raises its own exception types.
+    # A drop-in route answers in its vendor's error shape, whatever failed (auth, scope, rate
+    # limit, validation, a crash), so that vendor's client raises its own exception types.
     async def wrapped(request: Request, error: Exception) -> Response:
-        response = await handler(request, error)
-        return openai_error(response) if request.url.path == OPENAI_PATH else response
+        return vendor_response(request.url.path, await handler(request, error))
 
     return wrapped
 

@@ -124,6 +124,14 @@ class Settings(BaseSettings):
         description="Addresses or networks of reverse proxies whose X-Forwarded-For names the "
         "client (for auth throttling and the /metrics loopback rule).",
     )
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        max_length=2000,
+        description="The service's external base URL (https://moderation.example.com) where a "
+        "document names it, such as the Perspective discovery document's rootUrl; unset: "
+        "taken from each request (its Host and, behind trusted_proxies, X-Forwarded-Proto).",
+    )
     tenant_rate_limit_per_minute: int | None = Field(
         default=None,
         ge=1,

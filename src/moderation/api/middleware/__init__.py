@@ -1,11 +1,12 @@
-"""Pure ASGI middleware: request context, security headers, body limit, metrics and text
-integrity."""
+"""Pure ASGI middleware: request context, security headers, body limit, metrics, text
+integrity and vendor error envelopes."""
 
 from moderation.api.middleware.body_limit_middleware import BodyLimitMiddleware
 from moderation.api.middleware.metrics_middleware import MetricsMiddleware
 from moderation.api.middleware.request_context_middleware import RequestContextMiddleware
 from moderation.api.middleware.security_headers_middleware import SecurityHeadersMiddleware
 from moderation.api.middleware.text_integrity_middleware import TextIntegrityMiddleware
+from moderation.api.middleware.vendor_envelope_middleware import VendorEnvelopeMiddleware
 
 __all__ = [
     "BodyLimitMiddleware",
@@ -13,4 +14,5 @@ __all__ = [
     "RequestContextMiddleware",
     "SecurityHeadersMiddleware",
     "TextIntegrityMiddleware",
+    "VendorEnvelopeMiddleware",
 ]

@@ -1,8 +1,6 @@
 """OpenAI's error envelope, so the `openai` client raises its own exception types."""
 
-import json
-
-from starlette.responses import JSONResponse, Response
+from typing import Any
 
 OPENAI_PATH = "/v1/moderations"
 
@@ -10,27 +8,16 @@ _TYPES = {401: "invalid_request_error", 403: "invalid_request_error", 429: "requ
 _CODES = {401: "invalid_api_key", 403: "insufficient_permissions", 429: "rate_limit_exceeded"}
 
 
-def openai_error(problem: Response) -> Response:
-    """The same status, headers and message as the problem+json `problem`, in OpenAI's
-    `{"error": {"message", "type", "param", "code"}}` shape."""
-    try:
-        body = json.loads(bytes(problem.body))
-    except ValueError:
-        body = {}
-    status = problem.status_code
-    errors = body.get("errors") or []
+def openai_envelope(status: int, problem: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The message of the problem+json body `problem` in OpenAI's
+    `{"error": {"message", "type", "param", "code"}}` shape, with the same status."""
+    errors = problem.get("errors") or []
     error_type = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
-    envelope = {
+    return status, {
         "error": {
-            "message": str(body.get("detail") or body.get("title") or "error"),
+            "message": str(problem.get("detail") or problem.get("title") or "error"),
             "type": error_type,
-            "param": errors[0].get("field") if errors else None,
+            "param": errors[0].get("field") if errors and isinstance(errors[0], dict) else None,
             "code": _CODES.get(status),
         }
     }
-    headers = {
-        k: v
-        for k, v in problem.headers.items()
-        if k.lower() not in ("content-length", "content-type")
-    }
-    return JSONResponse(envelope, status_code=status, headers=headers)

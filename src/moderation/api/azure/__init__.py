@@ -1,0 +1,1 @@
+"""Azure AI Content Safety compatible routes: text analysis and text blocklists."""
