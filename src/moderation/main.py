@@ -25,7 +25,14 @@ from moderation.api.middleware import (
     TextIntegrityMiddleware,
     VendorEnvelopeMiddleware,
 )
-from moderation.api.routes import health, metrics, openai_moderations, perspective
+from moderation.api.routes import (
+    azure_content_safety,
+    health,
+    metrics,
+    openai_moderations,
+    perspective,
+    perspective_discovery,
+)
 from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
@@ -90,7 +97,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(perspective.router)
+    app.include_router(perspective_discovery.router)
     app.include_router(openai_moderations.router)
+    app.include_router(azure_content_safety.router)
     # The /api/v1 prefix lives on each router: the route's own path is then the full template,
     # which is what the metrics label requests with.
     for router in (content.router, moderate.router, policy.router, webhooks.router, jobs.router):
