@@ -191,3 +191,24 @@ def content_bodies(count: int, rng: random.Random, extra: list[str]) -> list[str
         }
         bodies.append(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
     return bodies
+
+
+def vendor_bodies(count: int, vendor: str, rng: random.Random, extra: list[str]) -> list[str]:
+    """`count` one-text JSON bodies for a drop-in route: `openai` (`/v1/moderations`),
+    `perspective` (`comments:analyze`, three attributes) or `azure` (`text:analyze`)."""
+    composer = _Composer(rng, extra)
+    bodies = []
+    for _ in range(count):
+        text = composer.text()
+        body: dict[str, object]
+        if vendor == "openai":
+            body = {"model": "omni-moderation-latest", "input": text}
+        elif vendor == "perspective":
+            attributes: dict[str, object] = {"TOXICITY": {}, "INSULT": {}, "THREAT": {}}
+            body = {"comment": {"text": text}, "requestedAttributes": attributes}
+        elif vendor == "azure":
+            body = {"text": text, "outputType": "FourSeverityLevels"}
+        else:
+            raise ValueError(f"unknown vendor {vendor!r}")
+        bodies.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    return bodies
