@@ -46,6 +46,7 @@ from moderation.infrastructure.messaging import NatsEventSink, OutboxRelay
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.infrastructure.ml import BatchingScorer, BlockingEngine, EngineProcess
 from moderation.infrastructure.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from moderation.infrastructure.telemetry import Tracing
 from moderation.infrastructure.webhooks import WebhookDeliverer, WebhookEventSink
 from moderation.ml.engine import Engine, EngineOptions
 from moderation.workers import (
@@ -71,14 +72,25 @@ or a JWT for reviewer tools.
 """
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """Build the app. `engine` lets tests share one loaded model between apps."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    tracing: Tracing | None = None,
+) -> FastAPI:
+    """Build the app. `engine` lets tests share one loaded model between apps; `tracing`
+    replaces the one `MODERATION_OTLP_ENDPOINT` configures (tests export in memory)."""
     settings = settings or Settings()
     metrics_registry = ServiceMetrics()
+    tracing = tracing or Tracing.from_settings(settings, role="api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resources = await _start(settings, metrics_registry)
+        if tracing is not None:
+            tracing.instrument_database(resources.database.engine)
+            if settings.broker_url:
+                tracing.instrument_celery()
         app.state.resources = resources
         loader = asyncio.create_task(_load_models(resources, engine))
         try:
@@ -86,6 +98,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             loader.cancel()
             await _stop(resources)
+            if tracing is not None:
+                tracing.shutdown()
 
     app = FastAPI(
         title="Monocto Moderation",
@@ -131,6 +145,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(MetricsMiddleware, metrics=metrics_registry)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    if tracing is not None:
+        tracing.instrument_app(app)
     if settings.trusted_proxies:
         # Outermost: everything inside (auth throttling, /metrics, logs) sees the real client.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

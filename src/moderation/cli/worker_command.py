@@ -58,6 +58,13 @@ def worker(
     if settings.auto_migrate:
         Migrator(settings.effective_database_url).upgrade()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from moderation.infrastructure.telemetry import Tracing
+
+    tracing = Tracing.from_settings(settings, role="worker")
+    if tracing is not None:
+        # Before any task runs: the context a task carries from its sender becomes its parent.
+        tracing.instrument_celery()
+        tracing.instrument_all_databases()
     app = create_celery_app(settings)
     argv = [
         "worker",

@@ -124,6 +124,13 @@ class Settings(BaseSettings):
         description="Addresses or networks of reverse proxies whose X-Forwarded-For names the "
         "client (for auth throttling and the /metrics loopback rule).",
     )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        max_length=2000,
+        description="OTLP/HTTP traces endpoint (http://collector:4318/v1/traces): trace every "
+        "request, statement, webhook delivery and Celery task there; unset: tracing is off.",
+    )
     public_base_url: str | None = Field(
         default=None,
         pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
