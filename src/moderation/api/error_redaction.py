@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from moderation.api.storable_text import printable
+from moderation.core.storable_text import printable
 
 # Packages whose exceptions' texts quote statements and values (SQLAlchemy's asyncpg adapter
 # wraps the driver's errors in classes of its own).

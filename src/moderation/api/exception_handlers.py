@@ -19,12 +19,12 @@ from starlette.routing import Match
 
 from moderation.api.error_redaction import redacted_fields
 from moderation.api.problem_details import problem_response, validation_problem
-from moderation.api.storable_text import printable
 from moderation.api.vendor_envelopes import vendor_response
 from moderation.core.exceptions import (
     ModerationError,
     ServiceUnavailableError,
 )
+from moderation.core.storable_text import printable
 
 log = structlog.get_logger(__name__)
 

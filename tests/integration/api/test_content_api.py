@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from tests.integration.api.support import TenantHandle, content_body, wait_until_decided
 
-from moderation.api.schemas.create_content_request import (
+from moderation.domain.models.new_content import (
     MAX_METADATA_BYTES,
     MAX_METADATA_DEPTH,
     MAX_METADATA_KEYS,

@@ -88,6 +88,7 @@ def _places(bad: str) -> list[tuple[str, str, dict[str, Any], bytes | None, list
             _raw({"comment": {"text": bad}, "requestedAttributes": {"TOXICITY": {}}}),
             ["body", "comment", "text"],
         ),
+        ("POST", "/v1/moderations", {}, _raw({"input": [f"ok {bad}"]}), ["body", "input", "0"]),
     ]
 
 
@@ -107,6 +108,16 @@ async def test_unstorable_text_is_a_422_naming_its_place_on_every_route(
         )
 
         where = f"{method} {path} {location}"
+        if path.startswith("/v1alpha1/"):
+            # Google's envelope: 400 INVALID_ARGUMENT naming the field.
+            assert response.status_code == 400, f"{where}: {response.text}"
+            [details] = response.json()["error"]["details"]
+            assert [v["field"] for v in details["fieldViolations"]] == [".".join(location)]
+            continue
+        if path == "/v1/moderations":
+            assert response.status_code == 422, f"{where}: {response.text}"
+            assert response.json()["error"]["param"] == ".".join(location), where
+            continue
         assert response.status_code == 422, f"{where}: {response.status_code} {response.text}"
         assert response.headers["content-type"] == PROBLEM_JSON, where
         errors = response.json()["errors"]

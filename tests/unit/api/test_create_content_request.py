@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from moderation.api.schemas import CreateContentRequest
-from moderation.api.schemas.create_content_request import (
+from moderation.domain.models.new_content import (
     MAX_METADATA_BYTES,
     MAX_METADATA_DEPTH,
     MAX_METADATA_KEYS,

@@ -9,7 +9,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moderation.api.problem_details import validation_problem
-from moderation.api.storable_text import (
+from moderation.core.storable_text import (
     NUL_MESSAGE,
     NUL_TYPE,
     printable,

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from moderation.api.schemas.create_content_request import CreateContentRequest
 from moderation.domain.models import (
     BacklogLimits,
     ContentItem,
@@ -399,14 +398,14 @@ def _row(job: Job, number: int, record: ImportRecord) -> _Row | str:
         return fields
     fields.setdefault("content_type", "text")
     try:
-        body = CreateContentRequest.model_validate(fields)
+        body = NewContent.model_validate(fields)
     except ValidationError as error:
         return _summary(error)
     except Exception as error:
         # A validator that breaks on odd input (too deep to serialise…) fails this record only.
         return f"invalid record ({type(error).__name__})"
     content_id = uuid.uuid5(job.id, str(number))
-    return _Row(number, record.line, content_id, NewContent(**body.model_dump()))
+    return _Row(number, record.line, content_id, body)
 
 
 def _report_error(result: dict[str, Any], number: int, line: int, problem: str) -> None:

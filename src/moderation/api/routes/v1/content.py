@@ -35,7 +35,6 @@ from moderation.domain.models import (
     ContentItem,
     HumanDecision,
     ModerationStatus,
-    NewContent,
     Scope,
 )
 
@@ -81,7 +80,7 @@ async def create_content(
     ).hexdigest()
     item, replayed = await service.create(
         principal,
-        NewContent(**body.model_dump()),
+        body,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
     )

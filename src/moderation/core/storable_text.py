@@ -1,8 +1,8 @@
 """Text no database stores: NUL (PostgreSQL's text and jsonb refuse it) and unpaired UTF-16
 surrogates (not encodable as UTF-8, so neither driver can send them).
 
-Shared by the request guard middleware (every route) and the content DTO (which import rows
-are validated with too), so both refuse the same characters with the same words.
+Shared by the request guard middleware (every route) and the domain's `NewContent` (which
+import rows are validated with too), so both refuse the same characters with the same words.
 """
 
 import re
