@@ -32,6 +32,7 @@ TABLES = {
     "webhook_deliveries",
     "jobs",
     "failed_tasks",
+    "score_suggestions",
 }
 AUDIT_TRIGGERS = {"audit_log_no_update"}
 

@@ -30,6 +30,7 @@ from moderation.domain.services import (
     ContentService,
     JobService,
     PolicyService,
+    ScoreSuggestionService,
     TextScorer,
     WebhookService,
 )
@@ -47,6 +48,7 @@ from moderation.infrastructure.repositories import (
     SqlIdempotencyRepository,
     SqlJobRepository,
     SqlPolicyRepository,
+    SqlScoreSuggestionRepository,
     SqlTenantRepository,
     SqlWebhookDeliveryRepository,
     SqlWebhookEndpointRepository,
@@ -309,6 +311,13 @@ async def get_job_service(session: SessionDep) -> JobService:
 
 
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
+
+
+async def get_score_suggestion_service(session: SessionDep) -> ScoreSuggestionService:
+    return ScoreSuggestionService(SqlScoreSuggestionRepository(session))
+
+
+ScoreSuggestionServiceDep = Annotated[ScoreSuggestionService, Depends(get_score_suggestion_service)]
 
 
 _auth_cache: dict[str, tuple[Principal, float]] = {}

@@ -13,6 +13,7 @@ from rich.table import Table
 from moderation.cli.backfill_command import backfill
 from moderation.cli.db_commands import db_app
 from moderation.cli.eval_ood_command import eval_ood
+from moderation.cli.export_suggestions_command import export_suggestions
 from moderation.cli.job_commands import jobs_app
 from moderation.cli.key_commands import keys_app
 from moderation.cli.score_stream import InputFormat, ScoreStream
@@ -34,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.command("worker")(worker)
 app.add_typer(jobs_app, name="jobs")
 app.command("backfill")(backfill)
+app.command("export-suggestions")(export_suggestions)
 _err = Console(stderr=True)
 
 DEFAULT_DATA_DIR = Path("../shared/data")

@@ -88,6 +88,19 @@ def _places(bad: str) -> list[tuple[str, str, dict[str, Any], bytes | None, list
             _raw({"comment": {"text": bad}, "requestedAttributes": {"TOXICITY": {}}}),
             ["body", "comment", "text"],
         ),
+        (
+            "POST",
+            "/v1alpha1/comments:suggestscore",
+            {},
+            _raw(
+                {
+                    "comment": {"text": "fine"},
+                    "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}},
+                    "communityId": f"c{bad}",
+                }
+            ),
+            ["body", "communityId"],
+        ),
         ("POST", "/v1/moderations", {}, _raw({"input": [f"ok {bad}"]}), ["body", "input", "0"]),
     ]
 

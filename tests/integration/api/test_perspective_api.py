@@ -10,7 +10,6 @@ from tests.integration.api.support import TenantHandle
 from moderation.domain.models import Scope
 
 MakeTenant = Callable[..., Awaitable[TenantHandle]]
-PROBLEM_JSON = "application/problem+json"
 ANALYZE = "/v1alpha1/comments:analyze"
 INSULT = "You are a stupid idiot and I hate you"
 COMPLIMENT = "Thanks, this fixed my problem!"
@@ -120,28 +119,118 @@ async def test_score_threshold_leaves_out_low_attributes(
     assert set(body["attributeScores"]) == {"SPAM"}
 
 
+def _google_error(response: httpx.Response, status: int, canonical: str) -> dict[str, Any]:
+    """The body of an error in Google's envelope, which Google's client turns into HttpError."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    error: dict[str, Any] = response.json()["error"]
+    assert error["code"] == status
+    assert error["status"] == canonical
+    assert error["message"]
+    return error
+
+
 @pytest.mark.asyncio
-async def test_unknown_attribute_is_a_422_listing_the_supported_ones(
+async def test_unknown_attribute_is_a_400_in_googles_envelope_naming_the_supported_ones(
     client: httpx.AsyncClient, tenant: TenantHandle
 ) -> None:
     response = await client.post(
         ANALYZE, headers=tenant.headers, json=_request(INSULT, "TOXICITY", "LIKELY_TO_REJECT")
     )
 
-    assert response.status_code == 422
-    assert response.headers["content-type"] == PROBLEM_JSON
-    assert response.json()["unsupported"] == ["LIKELY_TO_REJECT"]
-    assert set(ALL_ATTRIBUTES) <= set(response.json()["supported"])
+    error = _google_error(response, 400, "INVALID_ARGUMENT")
+    assert error["message"].startswith("Attribute LIKELY_TO_REJECT does not exist.")
+    assert all(name in error["message"] for name in ALL_ATTRIBUTES)
+    [violation] = error["details"][0]["fieldViolations"]
+    assert violation["field"] == "body.requestedAttributes.LIKELY_TO_REJECT"
 
 
 @pytest.mark.asyncio
-async def test_no_or_bad_credential_is_401(client: httpx.AsyncClient) -> None:
+async def test_several_unknown_attributes_are_named_in_one_message(
+    client: httpx.AsyncClient, tenant: TenantHandle
+) -> None:
+    response = await client.post(
+        ANALYZE, headers=tenant.headers, json=_request(INSULT, "FLIRTATION", "ATTACK_ON_AUTHOR")
+    )
+
+    error = _google_error(response, 400, "INVALID_ARGUMENT")
+    assert error["message"].startswith("Attributes ATTACK_ON_AUTHOR, FLIRTATION do not exist.")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"comment": {"text": "x" * 20_481}}, "body.comment.text"),
+        ({"comment": {"text": ""}}, "body.comment.text"),
+        ({"requestedAttributes": {}}, "body.requestedAttributes"),
+        ({"requestedAttributes": {f"A{i}": {} for i in range(17)}}, "body.requestedAttributes"),
+        ({"languages": ["en"] * 21}, "body.languages"),
+        ({"languages": ["not a language"]}, "body.languages.0"),
+        ({"requestedAttributes": {"TOXICITY": {"scoreThreshold": 2}}}, "body.requestedAttributes"),
+    ],
+)
+async def test_invalid_input_is_a_400_naming_the_field(
+    client: httpx.AsyncClient, tenant: TenantHandle, body: dict[str, Any], field: str
+) -> None:
+    response = await client.post(
+        ANALYZE, headers=tenant.headers, json={**_request(COMPLIMENT), **body}
+    )
+
+    error = _google_error(response, 400, "INVALID_ARGUMENT")
+    fields = [v["field"] for v in error["details"][0]["fieldViolations"]]
+    assert any(name.startswith(field) for name in fields), fields
+
+
+@pytest.mark.asyncio
+async def test_the_longest_comment_is_scored(
+    client: httpx.AsyncClient, tenant: TenantHandle
+) -> None:
+    text = ("You are an idiot. " * 2000)[:20_480]
+    body = await _analyze(client, tenant, _request(text, "INSULT"))
+
+    [span] = body["attributeScores"]["INSULT"]["spanScores"]
+    assert span["end"] == 20_480
+
+
+@pytest.mark.asyncio
+async def test_languages_are_echoed_and_any_language_is_scored(
+    client: httpx.AsyncClient, tenant: TenantHandle
+) -> None:
+    # Perspective refuses a language an attribute lacks; here every language is scored.
+    german = "Du bist ein dummer Idiot und alle hassen dich."
+    body = await _analyze(
+        client, tenant, _request(german, "TOXICITY", languages=["de"], doNotStore=True)
+    )
+
+    assert body["languages"] == ["de"]
+    assert body["detectedLanguages"] == ["de"]
+    assert 0.0 <= _summary(body, "TOXICITY") <= 1.0
+
+
+@pytest.mark.asyncio
+async def test_scores_are_those_of_the_moderate_api(
+    client: httpx.AsyncClient, tenant: TenantHandle
+) -> None:
+    perspective = await _analyze(client, tenant, _request(INSULT, "TOXICITY", "INSULT"))
+    moderate = await client.post(
+        "/api/v1/moderate", headers=tenant.headers, json={"items": [{"id": "1", "text": INSULT}]}
+    )
+
+    [result] = moderate.json()["results"]
+    assert _summary(perspective, "TOXICITY") == result["scores"]["toxicity"]
+    assert _summary(perspective, "INSULT") == result["scores"]["insult"]
+
+
+@pytest.mark.asyncio
+async def test_no_or_bad_credential_is_401_in_googles_envelope(
+    client: httpx.AsyncClient,
+) -> None:
     missing = await client.post(ANALYZE, json=_request(INSULT))
     bad_key = await client.post(ANALYZE, params={"key": "nope"}, json=_request(INSULT))
 
     for response in (missing, bad_key):
-        assert response.status_code == 401
-        assert response.headers["content-type"] == PROBLEM_JSON
+        _google_error(response, 401, "UNAUTHENTICATED")
 
 
 @pytest.mark.asyncio
@@ -160,4 +249,4 @@ async def test_needs_the_moderate_scope(client: httpx.AsyncClient, make_tenant: 
 
     response = await client.post(ANALYZE, headers=reader.headers, json=_request(INSULT))
 
-    assert response.status_code == 403
+    _google_error(response, 403, "PERMISSION_DENIED")

@@ -149,6 +149,18 @@ def test_insult_sentence_spans(results: dict[str, ModerationResult]) -> None:
     assert by_text["You are a stupid idiot!"] == results[INSULT].scores[Category.INSULT]
 
 
+def test_toxicity_spans_locate_the_insult(results: dict[str, ModerationResult]) -> None:
+    # TOXICITY is the umbrella: the words the engine blamed as an insult are toxic too.
+    response = mapper.to_response(
+        request(INSULT, "TOXICITY", spanAnnotations=True), results[INSULT]
+    )
+    spans = response.attribute_scores["TOXICITY"].span_scores
+    assert spans is not None
+    by_text = {INSULT[s.begin : s.end].strip(): s.score.value for s in spans}
+    assert by_text["What a lovely morning."] == 0.0
+    assert by_text["You are a stupid idiot!"] == results[INSULT].scores[Category.TOXICITY]
+
+
 def test_approved_text_gets_a_whole_text_span(results: dict[str, ModerationResult]) -> None:
     benign = request(BENIGN, "TOXICITY", spanAnnotations=True)
     response = mapper.to_response(benign, results[BENIGN])
@@ -274,3 +286,27 @@ def test_every_model_has_valid_examples(model: type[BaseModel]) -> None:
     assert examples
     for example in examples:
         assert model.model_validate(example).model_dump(exclude_unset=True) == example
+
+
+def test_unknown_names_are_bounded_in_the_message() -> None:
+    names = [f"UNKNOWN_{i}" for i in range(7)] + ["Z" * 500]
+    with pytest.raises(InvalidRequestError) as caught:
+        mapper.check_names(names, "attributeScores")
+    detail = str(caught.value)
+    assert detail.startswith(
+        "Attributes UNKNOWN_0, UNKNOWN_1, UNKNOWN_2, UNKNOWN_3, UNKNOWN_4, ..."
+    )
+    assert "Z" * 100 not in detail
+    errors = caught.value.extra["errors"]
+    assert isinstance(errors, list)
+    assert errors[0]["field"] == "body.attributeScores.UNKNOWN_0"
+
+
+def test_model_scores_cover_the_names_the_model_scores(
+    results: dict[str, ModerationResult],
+) -> None:
+    result = results[ABUSE]
+    scores = mapper.model_scores(["TOXICITY", "SEVERE_TOXICITY"], result)
+    assert scores["TOXICITY"] == result.scores[Category.TOXICITY]
+    assert scores["SEVERE_TOXICITY"] == mapper.severe_toxicity(result.scores)
+    assert mapper.model_scores(["NOT_AN_ATTRIBUTE"], result) == {}

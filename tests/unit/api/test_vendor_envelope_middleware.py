@@ -29,7 +29,9 @@ def test_a_413_from_middleware_leaves_in_the_vendors_envelope() -> None:
 
 def test_other_paths_and_successes_pass_through() -> None:
     client = _client()
-    assert client.post("/api/x", content=b"x" * 2000).headers["content-type"].startswith(
-        "application/problem+json"
+    assert (
+        client.post("/api/x", content=b"x" * 2000)
+        .headers["content-type"]
+        .startswith("application/problem+json")
     )
     assert client.post("/v1/moderations", content=b"hello").text == "hello"

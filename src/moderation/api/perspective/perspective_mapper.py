@@ -23,8 +23,10 @@ _DIRECT: dict[str, Category] = {
     "SEXUALLY_EXPLICIT": Category.SEXUAL,
     "SPAM": Category.SPAM,
 }
-# Categories whose flagged spans also explain a severe-toxicity score.
-_SEVERE_PARTS = (
+# Categories whose flagged spans also explain a toxicity or severe-toxicity score: Perspective's
+# TOXICITY is the umbrella its INSULT, THREAT, IDENTITY_ATTACK and PROFANITY are kinds of, and
+# the engine often blames the words of an insult under `insult` alone.
+_TOXIC_PARTS = (
     Category.TOXICITY,
     Category.THREAT,
     Category.HATE_SPEECH,
@@ -49,14 +51,54 @@ class PerspectiveMapper:
 
     def check(self, request: AnalyzeCommentRequest) -> None:
         """Reject unknown attribute names before any scoring work is done."""
+        self.check_names(request.requested_attributes, "requestedAttributes")
+
+    def check_names(self, names: Iterable[str], field: str) -> None:
+        """Reject attribute names this service does not score, naming them and the supported
+        ones in the message (Perspective's own client shows only the message)."""
         supported = self.attributes()
-        unknown = sorted(set(request.requested_attributes) - set(supported))
-        if unknown:
-            raise InvalidRequestError(
-                f"Unsupported requestedAttributes: {', '.join(unknown)}. "
-                f"Supported attributes: {', '.join(supported)}.",
-                extra={"unsupported": unknown, "supported": supported},
-            )
+        unknown = sorted(set(names) - set(supported))
+        if not unknown:
+            return
+        # A name is the client's own string: only the first few, and a bounded prefix of each,
+        # go into the message.
+        shown = [name if len(name) <= 64 else f"{name[:61]}..." for name in unknown[:5]]
+        listed = ", ".join(shown) + (", ..." if len(unknown) > len(shown) else "")
+        subject = (
+            f"Attribute {listed} does not" if len(unknown) == 1 else f"Attributes {listed} do not"
+        )
+        raise InvalidRequestError(
+            f"{subject} exist. Supported attributes: {', '.join(supported)}.",
+            extra={
+                "unsupported": shown,
+                "supported": supported,
+                "errors": [
+                    {
+                        "field": f"body.{field}.{name}",
+                        "location": ["body", field, name],
+                        "message": "unknown attribute",
+                        "type": "unknown_attribute",
+                    }
+                    for name in shown
+                ],
+            },
+        )
+
+    def model_scores(self, names: Iterable[str], result: ModerationResult) -> dict[str, float]:
+        """This service's summary score for each of `names` it can score (those the deployed
+        model has no category for are left out)."""
+        scores: dict[str, float] = {}
+        for name in names:
+            if name == SEVERE_TOXICITY:
+                scores[name] = self.severe_toxicity(result.scores)
+            elif name in _DIRECT and _DIRECT[name] in result.scores:
+                scores[name] = result.scores[_DIRECT[name]]
+        return scores
+
+    @staticmethod
+    def detected_languages(result: ModerationResult) -> list[str]:
+        """Perspective's `detectedLanguages`: the engine's language, none when undetermined."""
+        return [] if result.language == "und" else [result.language]
 
     def to_response(
         self, request: AnalyzeCommentRequest, result: ModerationResult
@@ -77,7 +119,7 @@ class PerspectiveMapper:
             else:
                 spans = [SpanScore(begin=0, end=length, score=Score(value=value))]
             scores[name] = AttributeScores(summary_score=Score(value=value), span_scores=spans)
-        detected = [] if result.language == "und" else [result.language]
+        detected = self.detected_languages(result)
         return AnalyzeCommentResponse(
             attribute_scores=scores,
             languages=request.languages or detected,
@@ -123,8 +165,8 @@ class PerspectiveMapper:
 
 
 def _categories(name: str) -> frozenset[Category]:
-    if name == SEVERE_TOXICITY:
-        return frozenset(_SEVERE_PARTS)
+    if name in (SEVERE_TOXICITY, "TOXICITY"):
+        return frozenset(_TOXIC_PARTS)
     return frozenset({_DIRECT[name]})
 
 

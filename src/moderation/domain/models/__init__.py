@@ -22,6 +22,7 @@ from moderation.domain.models.moderation_status import ModerationStatus
 from moderation.domain.models.new_content import NewContent, content_created
 from moderation.domain.models.principal import Principal
 from moderation.domain.models.scope import Scope
+from moderation.domain.models.score_suggestion import ScoreSuggestion
 from moderation.domain.models.span import Span
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
@@ -57,6 +58,7 @@ __all__ = [
     "NewContent",
     "Principal",
     "Scope",
+    "ScoreSuggestion",
     "Span",
     "TaskName",
     "Tenant",

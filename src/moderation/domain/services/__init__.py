@@ -13,6 +13,7 @@ from moderation.domain.services.egress_policy import EgressPolicy
 from moderation.domain.services.job_queue import JobQueue
 from moderation.domain.services.job_service import JobService
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
+from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
 from moderation.domain.services.webhook_service import WebhookService
@@ -30,6 +31,7 @@ __all__ = [
     "JobQueue",
     "JobService",
     "PolicyService",
+    "ScoreSuggestionService",
     "TenantService",
     "TextScorer",
     "WebhookService",

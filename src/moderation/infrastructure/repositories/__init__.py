@@ -23,6 +23,9 @@ from moderation.infrastructure.repositories.sql_job_repository import (
     SqlJobRepository,
 )
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
+from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
+    SqlScoreSuggestionRepository,
+)
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
 from moderation.infrastructure.repositories.sql_webhook_delivery_repository import (
     SqlWebhookDeliveryRepository,
@@ -45,6 +48,7 @@ __all__ = [
     "SqlIdempotencyRepository",
     "SqlJobRepository",
     "SqlPolicyRepository",
+    "SqlScoreSuggestionRepository",
     "SqlTenantRepository",
     "SqlWebhookDeliveryRepository",
     "SqlWebhookEndpointRepository",

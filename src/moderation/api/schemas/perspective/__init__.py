@@ -7,6 +7,12 @@ from moderation.api.schemas.perspective.comment import Comment
 from moderation.api.schemas.perspective.requested_attribute import RequestedAttribute
 from moderation.api.schemas.perspective.score import Score
 from moderation.api.schemas.perspective.span_score import SpanScore
+from moderation.api.schemas.perspective.suggest_comment_score_request import (
+    SuggestCommentScoreRequest,
+)
+from moderation.api.schemas.perspective.suggest_comment_score_response import (
+    SuggestCommentScoreResponse,
+)
 
 __all__ = [
     "AnalyzeCommentRequest",
@@ -16,4 +22,6 @@ __all__ = [
     "RequestedAttribute",
     "Score",
     "SpanScore",
+    "SuggestCommentScoreRequest",
+    "SuggestCommentScoreResponse",
 ]

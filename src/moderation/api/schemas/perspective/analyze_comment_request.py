@@ -1,6 +1,6 @@
 from pydantic import BaseModel, Field
 
-from moderation.api.schemas.perspective._wire import WIRE_CONFIG
+from moderation.api.schemas.perspective._wire import WIRE_CONFIG, LanguageCode
 from moderation.api.schemas.perspective.comment import Comment
 from moderation.api.schemas.perspective.requested_attribute import RequestedAttribute
 
@@ -14,14 +14,16 @@ SUPPORTED_ATTRIBUTES = (
     "SPAM",
     "SEVERE_TOXICITY",
 )
+MAX_ATTRIBUTES = 2 * len(SUPPORTED_ATTRIBUTES)
+MAX_LANGUAGES = 20
 
 
 class AnalyzeCommentRequest(BaseModel):
     """Perspective's `comments:analyze` request body, field for field.
 
     Fields Perspective defines but that do not change scoring here (`context`, `sessionId`,
-    `doNotStore`) are accepted so existing clients work unchanged. Unknown attribute names are
-    rejected by the mapper, with the supported names in the message.
+    `communityId`, `doNotStore`) are accepted so existing clients work unchanged. Unknown
+    attribute names are rejected by the mapper, with the supported names in the message.
     """
 
     model_config = WIRE_CONFIG | {
@@ -46,12 +48,17 @@ class AnalyzeCommentRequest(BaseModel):
     comment: Comment
     requested_attributes: dict[str, RequestedAttribute] = Field(
         min_length=1,
+        # Twice the supported names: room to name a few unknown ones in the error message.
+        max_length=MAX_ATTRIBUTES,
         description='Attribute name -> options, e.g. {"TOXICITY": {}}.',
         # Documented here, enforced by PerspectiveMapper.check (for a message naming them all).
         json_schema_extra={"propertyNames": {"enum": list(SUPPORTED_ATTRIBUTES)}},
     )
-    languages: list[str] | None = Field(
-        default=None, description="ISO 639-1 codes; echoed back. Detected when absent."
+    languages: list[LanguageCode] | None = Field(
+        default=None,
+        max_length=MAX_LANGUAGES,
+        description="ISO 639-1 codes; echoed back, not enforced: text in any language is "
+        "scored. Detected when absent.",
     )
     do_not_store: bool = Field(
         default=False, description="Accepted for compatibility; this endpoint stores no text."
@@ -62,3 +69,4 @@ class AnalyzeCommentRequest(BaseModel):
     client_token: str | None = Field(default=None, description="Echoed back unchanged.")
     session_id: str | None = Field(default=None, description="Accepted and ignored.")
     context: dict[str, object] | None = Field(default=None, description="Accepted and ignored.")
+    community_id: str | None = Field(default=None, description="Accepted and ignored.")

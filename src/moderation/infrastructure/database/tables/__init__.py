@@ -9,6 +9,7 @@ from moderation.infrastructure.database.tables.idempotency_row import Idempotenc
 from moderation.infrastructure.database.tables.job_row import JobRow
 from moderation.infrastructure.database.tables.outbox_row import OutboxRow
 from moderation.infrastructure.database.tables.policy_row import PolicyRow
+from moderation.infrastructure.database.tables.score_suggestion_row import ScoreSuggestionRow
 from moderation.infrastructure.database.tables.tenant_row import TenantRow
 from moderation.infrastructure.database.tables.webhook_delivery_row import WebhookDeliveryRow
 from moderation.infrastructure.database.tables.webhook_endpoint_row import WebhookEndpointRow
@@ -23,6 +24,7 @@ __all__ = [
     "JobRow",
     "OutboxRow",
     "PolicyRow",
+    "ScoreSuggestionRow",
     "TenantRow",
     "WebhookDeliveryRow",
     "WebhookEndpointRow",
