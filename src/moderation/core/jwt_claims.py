@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from moderation.domain.models import Scope
+from moderation.core.scope import Scope
 
 _KNOWN_SCOPES = frozenset(scope.value for scope in Scope)
 

@@ -17,7 +17,7 @@ from moderation.core.local_jwt_secret import (
     LOCAL_JWT_ISSUER,
     load_or_create_local_jwt_secret,
 )
-from moderation.domain.models import Scope
+from moderation.core.scope import Scope
 
 # RFC 7518 §3.2: an HS256 key must be at least as long as the hash output.
 _MIN_HMAC_SECRET_BYTES = 32

@@ -1,5 +1,6 @@
 """Domain entities and value objects."""
 
+from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.backlog_limits import BacklogLimits
@@ -21,7 +22,6 @@ from moderation.domain.models.moderation_result import ModerationResult
 from moderation.domain.models.moderation_status import ModerationStatus
 from moderation.domain.models.new_content import NewContent, content_created
 from moderation.domain.models.principal import Principal
-from moderation.domain.models.scope import Scope
 from moderation.domain.models.score_suggestion import ScoreSuggestion
 from moderation.domain.models.span import Span
 from moderation.domain.models.task_name import TaskName

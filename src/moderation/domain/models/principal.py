@@ -2,7 +2,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from moderation.domain.models.scope import Scope
+from moderation.core.scope import Scope
 
 
 class Principal(BaseModel):
