@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from tests.integration.api.support import TenantHandle, content_body, wait_until_decided
 
+from moderation.domain.models import Scope
 from moderation.domain.models.new_content import (
     MAX_METADATA_BYTES,
     MAX_METADATA_DEPTH,
     MAX_METADATA_KEYS,
 )
-from moderation.domain.models import Scope
 from moderation.domain.services import TenantService
 from moderation.infrastructure.database.tables import OutboxRow
 from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenantRepository

@@ -1,14 +1,20 @@
 """The pure decision core: scores plus a tenant policy in, a decision with reasons out."""
 
+from moderation.domain.policy.blocklist_info import BlocklistInfo
+from moderation.domain.policy.blocklist_item import BlocklistItem
 from moderation.domain.policy.category_thresholds import CategoryThresholds
 from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.domain.policy.policy_blocklists import PolicyBlocklists
 from moderation.domain.policy.policy_evaluator import PolicyEvaluator
 from moderation.domain.policy.policy_verdict import PolicyVerdict
 from moderation.domain.policy.tenant_policy import TenantPolicy
 
 __all__ = [
+    "BlocklistInfo",
+    "BlocklistItem",
     "CategoryThresholds",
     "ModerationPolicy",
+    "PolicyBlocklists",
     "PolicyEvaluator",
     "PolicyVerdict",
     "TenantPolicy",

@@ -1,12 +1,21 @@
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from moderation.domain.models._regex_safety import check_regex
 from moderation.domain.models.category import Category
 from moderation.domain.models.decision import Decision
 from moderation.domain.models.term_rule import TermRule
+from moderation.domain.policy.blocklist_info import BlocklistInfo
+from moderation.domain.policy.blocklist_item import NAME_PATTERN
 from moderation.domain.policy.category_thresholds import CategoryThresholds
 
 # Every text is matched against every rule of its tenant, on an engine all tenants share, so a
@@ -17,6 +26,8 @@ MAX_REGEX_RULES = 100
 MAX_TERM_LENGTH = 200
 MAX_TOTAL_PATTERN_CHARS = 16 * 1024
 MAX_TOTAL_REGEX_PROGRAM = 30_000
+# Each list is a few bytes of metadata, but every version of the policy stores them all.
+MAX_BLOCKLISTS = 100
 
 
 def _tenant_rule(rule: TermRule) -> TermRule:
@@ -32,6 +43,7 @@ def _tenant_rule(rule: TermRule) -> TermRule:
 
 
 TenantTermRule = Annotated[TermRule, AfterValidator(_tenant_rule)]
+BlocklistName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 
 
 class ModerationPolicy(BaseModel):
@@ -49,6 +61,15 @@ class ModerationPolicy(BaseModel):
         description=(
             f"At most {MAX_RULES} rules ({MAX_REGEX_RULES} of them regexes), "
             f"{MAX_TOTAL_PATTERN_CHARS} pattern characters in all."
+        ),
+    )
+    blocklists: dict[BlocklistName, BlocklistInfo] = Field(
+        default_factory=dict,
+        max_length=MAX_BLOCKLISTS,
+        description=(
+            "Named text blocklists (the Azure AI Content Safety drop-in's), at most "
+            f"{MAX_BLOCKLISTS}. Their items are the term rules with ids "
+            "`blocklist:<name>:<item id>`; a list named only by such a rule exists too."
         ),
     )
     use_builtin_lexicon: bool = Field(
