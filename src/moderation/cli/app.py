@@ -71,8 +71,8 @@ def score(
     batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 256,
 ) -> None:
     """Score texts; one JSON result per input line, same order. Exit 1 if any line failed."""
-    from moderation.domain.policy.moderation_policy import ModerationPolicy
     from moderation.ml.engine import Engine, EngineOptions
+    from moderation.ml.policy.moderation_policy import ModerationPolicy
 
     if input_format not in ("jsonl", "text"):
         raise typer.BadParameter("must be 'jsonl' or 'text'", param_hint="--format")

@@ -6,7 +6,7 @@ from typing import Any, BinaryIO, Literal, TextIO
 from pydantic import ValidationError
 
 from moderation.cli.score_input import ScoreInput
-from moderation.domain.models.moderation_result import ModerationResult
+from moderation.ml.vocabulary.moderation_result import ModerationResult
 
 InputFormat = Literal["jsonl", "text"]
 MAX_LINE_BYTES = 1 << 20

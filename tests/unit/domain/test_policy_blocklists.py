@@ -18,11 +18,11 @@ from moderation.domain.policy import (
     PolicyBlocklists,
     TenantPolicy,
 )
-from moderation.domain.policy.moderation_policy import MAX_BLOCKLISTS
 from moderation.domain.services import PolicyService
 from moderation.domain.services.blocklist_service import MAX_ATTEMPTS, BlocklistService
 from moderation.infrastructure.database.tables import PolicyRow
 from moderation.infrastructure.repositories.sql_policy_repository import _to_domain
+from moderation.ml.policy.moderation_policy import MAX_BLOCKLISTS
 
 OLD_DOCUMENT = {
     "categories": {"spam": {"enabled": True, "flag_at": 0.4, "reject_at": 0.8}},

@@ -7,14 +7,14 @@ import pytest
 from pydantic import ValidationError
 
 from moderation.domain.models import Category, TermRule
-from moderation.domain.models._regex_safety import compile_regex
 from moderation.domain.policy import ModerationPolicy
-from moderation.domain.policy.moderation_policy import (
+from moderation.ml.policy.moderation_policy import (
     MAX_REGEX_RULES,
     MAX_RULES,
     MAX_TERM_LENGTH,
     MAX_TOTAL_PATTERN_CHARS,
 )
+from moderation.ml.vocabulary._regex_safety import compile_regex
 
 
 def regex(pattern: str, rule_id: str = "r") -> dict[str, Any]:

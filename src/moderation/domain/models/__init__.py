@@ -4,12 +4,10 @@ from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.backlog_limits import BacklogLimits
-from moderation.domain.models.category import Category
 from moderation.domain.models.content_item import ContentItem
 from moderation.domain.models.content_page import ContentPage
 from moderation.domain.models.content_stats import ContentStats
 from moderation.domain.models.content_type import ContentType
-from moderation.domain.models.decision import Decision
 from moderation.domain.models.domain_event import DomainEvent
 from moderation.domain.models.failed_task import FailedTask
 from moderation.domain.models.human_decision import HumanDecision
@@ -17,22 +15,24 @@ from moderation.domain.models.idempotency_record import IdempotencyRecord
 from moderation.domain.models.job import Job
 from moderation.domain.models.job_kind import JobKind
 from moderation.domain.models.job_status import JobStatus
-from moderation.domain.models.moderation_reason import ModerationReason
-from moderation.domain.models.moderation_result import ModerationResult
 from moderation.domain.models.moderation_status import ModerationStatus
 from moderation.domain.models.new_content import NewContent, content_created
 from moderation.domain.models.principal import Principal
 from moderation.domain.models.score_suggestion import ScoreSuggestion
-from moderation.domain.models.span import Span
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
-from moderation.domain.models.term_rule import TermRule
 from moderation.domain.models.webhook_attempt import WebhookAttempt
 from moderation.domain.models.webhook_delivery import WebhookDelivery
 from moderation.domain.models.webhook_delivery_page import WebhookDeliveryPage
 from moderation.domain.models.webhook_delivery_status import WebhookDeliveryStatus
 from moderation.domain.models.webhook_endpoint import WebhookEndpoint
 from moderation.domain.models.webhook_event_type import WebhookEventType
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.moderation_reason import ModerationReason
+from moderation.ml.vocabulary.moderation_result import ModerationResult
+from moderation.ml.vocabulary.span import Span
+from moderation.ml.vocabulary.term_rule import TermRule
 
 __all__ = [
     "ApiKey",

@@ -5,8 +5,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from moderation.domain.models.content_type import ContentType
-from moderation.domain.models.moderation_reason import ModerationReason
 from moderation.domain.models.moderation_status import ModerationStatus
+from moderation.ml.vocabulary.moderation_reason import ModerationReason
 
 
 class ContentItem(BaseModel):

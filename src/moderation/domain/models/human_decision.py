@@ -1,7 +1,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.moderation_reason import ModerationReason
 from moderation.domain.models.moderation_status import ModerationStatus
+from moderation.ml.vocabulary.moderation_reason import ModerationReason
 
 
 class HumanDecision(BaseModel):

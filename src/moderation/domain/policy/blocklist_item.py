@@ -3,14 +3,11 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.term_rule import RuleAction, TermRule
-from moderation.domain.policy.blocklist_info import MAX_BLOCKLIST_DESCRIPTION
+from moderation.ml.policy.blocklist_info import MAX_BLOCKLIST_DESCRIPTION, NAME_PATTERN
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.term_rule import RuleAction, TermRule
 
 BLOCKLIST_RULE_PREFIX = "blocklist:"
-# Azure's own rules for blocklist names; item ids use the same characters, so both travel in a
-# URL path unescaped.
-NAME_PATTERN = r"^[0-9A-Za-z._~-]{1,64}$"
 _NAME = re.compile(NAME_PATTERN)
 _RULE_ID = re.compile(r"^blocklist:([0-9A-Za-z._~-]{1,64}):([0-9A-Za-z._~-]{1,64})$")
 # Azure's limit on an item's text (ours for words and phrases is 200: the stricter wins).

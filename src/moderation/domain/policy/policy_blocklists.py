@@ -5,10 +5,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from moderation.core.exceptions import InvalidRequestError, NotFoundError
-from moderation.domain.models.term_rule import TermRule
-from moderation.domain.policy.blocklist_info import BlocklistInfo
 from moderation.domain.policy.blocklist_item import BlocklistItem
-from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.ml.policy.blocklist_info import BlocklistInfo
+from moderation.ml.policy.moderation_policy import ModerationPolicy
+from moderation.ml.vocabulary.term_rule import TermRule
 
 # The item a caller asks to add or update: (text, description, item id or None).
 ItemInput = tuple[str, str | None, str | None]

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.ml.policy.moderation_policy import ModerationPolicy
 
 
 class TenantPolicy(BaseModel):

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.core.exceptions import ConflictError
 from moderation.domain.policy import ModerationPolicy, TenantPolicy
-from moderation.domain.policy.moderation_policy import MAX_RULES
 from moderation.infrastructure.database.tables import PolicyRow
+from moderation.ml.policy.moderation_policy import MAX_RULES
 
 _log = structlog.get_logger(__name__)
 

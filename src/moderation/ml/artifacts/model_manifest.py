@@ -2,8 +2,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
 from moderation.ml.features.featurizer_config import FeaturizerConfig
+from moderation.ml.vocabulary.category import Category
 
 
 class ModelManifest(BaseModel):

@@ -1,6 +1,6 @@
 """Short names for the categories, shared by the label rules and the template tables."""
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 TOX, INS, PRO, THR, HATE, SEX, SPAM = (
     Category.TOXICITY,

@@ -4,8 +4,8 @@ HateCheck-style functionalities written for this project. Each entry states the 
 model must give; categories not listed are not asserted (e.g. toxicity of cheerful swearing).
 """
 
-from moderation.domain.models.category import Category
 from moderation.ml.data._aliases import HATE, INS, PRO, SEX, SPAM, THR, TOX
+from moderation.ml.vocabulary.category import Category
 
 Expected = dict[Category, int]
 

@@ -4,8 +4,8 @@ Written separately from the evaluation suites (different sentence frames, partly
 group wording); tests assert that no frame or generated text appears in either suite.
 """
 
-from moderation.domain.models.category import Category
 from moderation.ml.data._aliases import HATE, INS, PRO, SEX, SPAM, THR, TOX
+from moderation.ml.vocabulary.category import Category
 
 Labels = dict[Category, int]
 

@@ -6,8 +6,8 @@ left out (unknown) so the trainer masks it instead of learning a false negative.
 
 from collections.abc import Mapping, Sequence
 
-from moderation.domain.models.category import Category
 from moderation.ml.data._aliases import HATE, INS, PRO, SEX, SPAM, THR, TOX
+from moderation.ml.vocabulary.category import Category
 
 Labels = dict[Category, int]
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import _label_rules as rules
 from moderation.ml.data._cleaning import (
     clean_text,
@@ -19,6 +18,7 @@ from moderation.ml.data._cleaning import (
 )
 from moderation.ml.data.labelled_text import LabelledText
 from moderation.ml.data.source_info import SOURCES
+from moderation.ml.vocabulary.category import Category
 
 csv.field_size_limit(1 << 24)
 

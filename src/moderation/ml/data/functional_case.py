@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 
 @dataclass(frozen=True, slots=True)

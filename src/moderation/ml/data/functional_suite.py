@@ -2,10 +2,10 @@
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import _functional_templates as templates
 from moderation.ml.data._identity_groups import EVAL_GROUPS, fill
 from moderation.ml.data.functional_case import FunctionalCase
+from moderation.ml.vocabulary.category import Category
 
 
 class FunctionalSuite:

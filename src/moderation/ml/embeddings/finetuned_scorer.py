@@ -11,9 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 from safetensors import safe_open
 
-from moderation.domain.models.category import Category
 from moderation.ml.embeddings.mini_lm_encoder import MiniLMEncoder, default_model_dir
 from moderation.ml.models.linear_heads import LinearHeads
+from moderation.ml.vocabulary.category import Category
 
 _FORMAT = 1
 

@@ -5,11 +5,6 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.decision import Decision
-from moderation.domain.models.moderation_result import ModerationResult
-from moderation.domain.policy.moderation_policy import ModerationPolicy
-from moderation.domain.policy.policy_evaluator import PolicyEvaluator
 from moderation.ml.artifacts.model_bundle import ModelBundle
 from moderation.ml.artifacts.model_registry import ModelRegistry
 from moderation.ml.embeddings import FinetunedScorer, MiniLMEncoder
@@ -19,9 +14,14 @@ from moderation.ml.engine.rule_book import RuleBook
 from moderation.ml.engine.span_explainer import SpanExplainer
 from moderation.ml.features.fast_featurizer import FastFeaturizer
 from moderation.ml.features.identity_term_masker import IdentityTermMasker
+from moderation.ml.policy.moderation_policy import ModerationPolicy
+from moderation.ml.policy.policy_evaluator import PolicyEvaluator
 from moderation.ml.rules import SpamSignalExtractor
 from moderation.ml.spans import SpanTagger
 from moderation.ml.text import LanguageDetector, SentimentAnalyzer, TextNormalizer, TextSplitter
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.moderation_result import ModerationResult
 
 _ACTIONS = {"flag": Decision.FLAG, "reject": Decision.REJECT}
 _TOXICITY_SUBTYPES = (Category.INSULT, Category.THREAT, Category.HATE_SPEECH)

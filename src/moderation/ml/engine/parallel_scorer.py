@@ -5,8 +5,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 from threadpoolctl import threadpool_limits
 
-from moderation.domain.models.moderation_result import ModerationResult
-from moderation.domain.policy.moderation_policy import ModerationPolicy
+from moderation.ml.policy.moderation_policy import ModerationPolicy
+from moderation.ml.vocabulary.moderation_result import ModerationResult
 
 Scorer = Callable[[Sequence[str], ModerationPolicy | None], list[ModerationResult]]
 

@@ -1,8 +1,8 @@
 import time
 from collections import OrderedDict
 
-from moderation.domain.policy.moderation_policy import ModerationPolicy
 from moderation.ml.engine.rule_match import RuleMatch
+from moderation.ml.policy.moderation_policy import ModerationPolicy
 from moderation.ml.rules import DefaultLexicon, MatchSubject, RuleHit, TermMatcher
 from moderation.ml.text import TextNormalizer
 

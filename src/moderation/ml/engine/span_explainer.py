@@ -3,14 +3,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.span import Span
 from moderation.ml.engine.rule_match import RuleMatch
 from moderation.ml.features.fast_featurizer import FastFeaturizer
 from moderation.ml.models.linear_heads import LinearHeads
 from moderation.ml.rules.rule_hit import RuleHit
 from moderation.ml.spans import SpanTagger
 from moderation.ml.text import common_word
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.span import Span
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Below this share of the strongest word's weight, a word is not worth showing a reviewer.

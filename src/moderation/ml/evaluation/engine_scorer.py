@@ -7,15 +7,15 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.moderation_result import ModerationResult
-from moderation.domain.policy.moderation_policy import ModerationPolicy
 from moderation.ml.data import LabelledText
 from moderation.ml.engine.engine import Engine
 from moderation.ml.engine.engine_options import EngineOptions
 from moderation.ml.evaluation.fitted_scorer import FittedScorer, ScorerFactory
+from moderation.ml.policy.moderation_policy import ModerationPolicy
 from moderation.ml.training.trainer import Trainer
 from moderation.ml.training.training_config import TrainingConfig
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.moderation_result import ModerationResult
 
 _TOXICITY_KINDS = frozenset({Category.INSULT, Category.THREAT, Category.HATE_SPEECH})
 _BATCH = 512

@@ -6,8 +6,8 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import LabelledText
+from moderation.ml.vocabulary.category import Category
 
 
 class FittedScorer(Protocol):

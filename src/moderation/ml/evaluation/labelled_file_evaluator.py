@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
-from moderation.domain.models.category import Category
 from moderation.ml.engine.engine import Engine
+from moderation.ml.vocabulary.category import Category
 
 
 class LabelledFileEvaluator:

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 
 class LosoScore(BaseModel):

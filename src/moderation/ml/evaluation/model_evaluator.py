@@ -5,12 +5,12 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.decision import Decision
-from moderation.domain.models.moderation_result import ModerationResult
 from moderation.ml.data import FunctionalSuite, IdentityBiasSuite, LabelledText
 from moderation.ml.engine.engine import Engine
 from moderation.ml.engine.engine_options import EngineOptions
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.moderation_result import ModerationResult
 
 # The categories a "toxic" identity-bias template can trip; spam and profanity are not about
 # the identity group, so they stay out of the bias score.

@@ -8,7 +8,6 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import f1_score, roc_auc_score
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import (
     DatasetCatalog,
     FunctionalCase,
@@ -28,6 +27,7 @@ from moderation.ml.evaluation.protocol_report import (
 from moderation.ml.evaluation.template_split import TemplateSplit
 from moderation.ml.evaluation.text_obfuscator import TextObfuscator
 from moderation.ml.spans import mean_span_f1
+from moderation.ml.vocabulary.category import Category
 
 HARM_CATEGORIES = (
     Category.TOXICITY,

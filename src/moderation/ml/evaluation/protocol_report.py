@@ -5,11 +5,11 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
 from moderation.ml.evaluation.loso_fold import LosoFold
 from moderation.ml.evaluation.loso_score import LosoScore
 from moderation.ml.evaluation.obfuscation_score import ObfuscationScore
 from moderation.ml.evaluation.suite_scores import SuiteScores
+from moderation.ml.vocabulary.category import Category
 
 __all__ = ["LosoFold", "LosoScore", "ObfuscationScore", "ProtocolReport", "SuiteScores"]
 

@@ -10,9 +10,9 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import LabelledText
 from moderation.ml.evaluation.fitted_scorer import FittedScorer, ScorerFactory
+from moderation.ml.vocabulary.category import Category
 
 
 class TfidfBaseline:

@@ -4,7 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 
 class LinearHeads:

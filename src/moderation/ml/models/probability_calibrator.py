@@ -3,7 +3,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 
 class ProbabilityCalibrator:

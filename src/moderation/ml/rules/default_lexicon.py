@@ -5,8 +5,8 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.term_rule import RuleAction, RuleKind, TermRule
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.term_rule import RuleAction, RuleKind, TermRule
 
 LEXICONS = ("profanity", "sexual", "slurs", "threats", "hate", "insults", "allow", "idioms")
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.span import Span
-from moderation.domain.models.term_rule import RuleAction
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.span import Span
+from moderation.ml.vocabulary.term_rule import RuleAction
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,6 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-from moderation.domain.models._regex_safety import compile_regex
-from moderation.domain.models.term_rule import TermRule
 from moderation.ml.rules import _bounded_search, _regex_gate
 from moderation.ml.rules._literal_trie import literal_trie
 from moderation.ml.rules._term_trie import LEXICON_MEMORY, POLICY_MEMORY, TermTrie, plausible
@@ -12,6 +10,8 @@ from moderation.ml.rules.match_subject import MatchSubject, chars
 from moderation.ml.rules.rule_hit import RuleHit
 from moderation.ml.text.normalized_text import NormalizedText
 from moderation.ml.text.text_normalizer import TextNormalizer
+from moderation.ml.vocabulary._regex_safety import compile_regex
+from moderation.ml.vocabulary.term_rule import TermRule
 
 # Enough to explain a decision; a rule matching all over a long text adds nothing past it.
 MAX_HITS_PER_RULE = 100

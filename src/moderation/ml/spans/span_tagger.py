@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from moderation.domain.models import Category, Span
 from moderation.ml.spans import _training
 from moderation.ml.spans._decode import decode_spans
 from moderation.ml.spans._text import WordToken, tokenize
@@ -21,6 +20,7 @@ from moderation.ml.spans.lexicon_span_baseline import LexiconSpanBaseline
 from moderation.ml.spans.span_f1 import mean_span_f1
 from moderation.ml.spans.token_featurizer import BOUNDARY, TokenFeaturizer
 from moderation.ml.spans.token_score import TokenScore
+from moderation.ml.vocabulary import Category, Span
 
 FORMAT_VERSION = 1
 NPZ_NAME = "span_tagger.npz"

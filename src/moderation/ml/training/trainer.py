@@ -10,7 +10,6 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
-from moderation.domain.models.category import Category
 from moderation.ml.artifacts.model_bundle import FINETUNED_DIR, ModelBundle
 from moderation.ml.artifacts.model_manifest import ModelManifest
 from moderation.ml.data import DatasetCatalog, HardNegativeGenerator, LabelledText
@@ -23,6 +22,7 @@ from moderation.ml.rules import SpamSignalExtractor
 from moderation.ml.spans import SpanTagger
 from moderation.ml.text import TextNormalizer
 from moderation.ml.training.training_config import TrainingConfig
+from moderation.ml.vocabulary.category import Category
 
 CATEGORIES: list[Category] = list(Category)
 Progress = Callable[[str], None]

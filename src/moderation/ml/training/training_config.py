@@ -2,7 +2,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 # Realistic base rates on a general platform, used to calibrate each head (see docs/models).
 DEFAULT_PRIORS: dict[Category, float] = {

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from tests.unit.ml.embeddings.tiny_export import write_tiny_export
 
-from moderation.domain.models.category import Category
 from moderation.ml.artifacts import BundleError, ModelBundle, ModelManifest, ModelRegistry
 from moderation.ml.embeddings import FinetunedScorer
 from moderation.ml.features.featurizer_config import FeaturizerConfig
 from moderation.ml.models import LinearHeads, ProbabilityCalibrator
+from moderation.ml.vocabulary.category import Category
 
 CATEGORIES = list(Category)
 

@@ -1,5 +1,5 @@
-from moderation.domain.models.category import Category
 from moderation.ml.data import _label_rules as rules
+from moderation.ml.vocabulary.category import Category
 
 C = Category
 

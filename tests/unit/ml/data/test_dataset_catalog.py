@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import SOURCES, DatasetCatalog, LabelledText
 from moderation.ml.data._cleaning import dedup_key
+from moderation.ml.vocabulary.category import Category
 
 C = Category
 

@@ -1,5 +1,5 @@
-from moderation.domain.models.category import Category
 from moderation.ml.data import FunctionalCase, FunctionalSuite
+from moderation.ml.vocabulary.category import Category
 
 C = Category
 

@@ -1,8 +1,8 @@
 from collections import Counter
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import FunctionalSuite, HardNegativeGenerator, IdentityBiasSuite
 from moderation.ml.data._cleaning import dedup_key
+from moderation.ml.vocabulary.category import Category
 
 C = Category
 

@@ -13,8 +13,8 @@ import pytest
 from safetensors.numpy import load_file
 from tests.unit.ml.embeddings.tiny_export import write_tiny_export
 
-from moderation.domain.models.category import Category
 from moderation.ml.embeddings import FinetunedScorer
+from moderation.ml.vocabulary.category import Category
 
 ROOT = Path(__file__).resolve().parents[4]
 TRAIN_PYTHON = ROOT / ".venv-train" / "bin" / "python"

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from tests.unit.ml.embeddings.tiny_export import HIDDEN, write_tiny_export
 
-from moderation.domain.models.category import Category
 from moderation.ml.embeddings import FinetunedScorer, MiniLMEncoder
+from moderation.ml.vocabulary.category import Category
 
 TEXTS = [
     "you are an idiot",

@@ -11,7 +11,7 @@ import numpy as np
 from safetensors.numpy import save_file
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 HIDDEN = 32
 LAYERS = 2

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from tests.unit.ml.embeddings.tiny_export import write_tiny_export
 
-from moderation.domain.models.category import Category
 from moderation.ml.artifacts import ModelBundle, ModelManifest
 from moderation.ml.embeddings import FinetunedScorer
 from moderation.ml.engine import Engine
@@ -14,6 +13,7 @@ from moderation.ml.engine.engine_options import EngineOptions
 from moderation.ml.features.featurizer_config import FeaturizerConfig
 from moderation.ml.models import LinearHeads, ProbabilityCalibrator
 from moderation.ml.rules import SpamSignalExtractor
+from moderation.ml.vocabulary.category import Category
 
 CATEGORIES = list(Category)
 TEXTS = ["you are an idiot", "have a nice day", "buy cheap pills now click here"]

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from moderation.domain.policy import ModerationPolicy
-from moderation.domain.policy.moderation_policy import MAX_REGEX_RULES, MAX_RULES
 from moderation.ml.engine.rule_book import RuleBook
+from moderation.ml.policy.moderation_policy import MAX_REGEX_RULES, MAX_RULES
 from moderation.ml.rules.term_matcher import MAX_HITS_PER_RULE
 from moderation.ml.text import TextNormalizer
 

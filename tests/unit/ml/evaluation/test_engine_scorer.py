@@ -5,10 +5,10 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from tests.unit.ml.evaluation.toy_sources import INS, TOX, toy_source
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import LabelledText
 from moderation.ml.evaluation import EngineScorer
 from moderation.ml.training import TrainingConfig
+from moderation.ml.vocabulary.category import Category
 
 
 @pytest.fixture(scope="module")

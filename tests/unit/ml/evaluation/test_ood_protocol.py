@@ -6,7 +6,6 @@ import pytest
 from numpy.typing import NDArray
 from tests.unit.ml.evaluation.toy_sources import toy_source
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import LabelledText
 from moderation.ml.evaluation import (
     FittedScorer,
@@ -16,6 +15,7 @@ from moderation.ml.evaluation import (
     TextObfuscator,
     TfidfBaseline,
 )
+from moderation.ml.vocabulary.category import Category
 
 TOX, INS = Category.TOXICITY, Category.INSULT
 CATEGORIES = tuple(Category)

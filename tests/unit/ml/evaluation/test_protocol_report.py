@@ -1,6 +1,5 @@
 import math
 
-from moderation.domain.models.category import Category
 from moderation.ml.evaluation import ProtocolReport
 from moderation.ml.evaluation.protocol_report import (
     LosoFold,
@@ -8,6 +7,7 @@ from moderation.ml.evaluation.protocol_report import (
     ObfuscationScore,
     SuiteScores,
 )
+from moderation.ml.vocabulary.category import Category
 
 TOX, INS = Category.TOXICITY, Category.INSULT
 

@@ -3,9 +3,9 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from tests.unit.ml.evaluation.toy_sources import toy_source
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import LabelledText
 from moderation.ml.evaluation import TfidfBaseline
+from moderation.ml.vocabulary.category import Category
 
 TOX, INS, THR = Category.TOXICITY, Category.INSULT, Category.THREAT
 

@@ -2,8 +2,8 @@
 
 import random
 
-from moderation.domain.models.category import Category
 from moderation.ml.data import LabelledText
+from moderation.ml.vocabulary.category import Category
 
 TOX, INS, SPAM = Category.TOXICITY, Category.INSULT, Category.SPAM
 _BAD = ("idiot", "moron", "loser", "scum", "clown", "fool")

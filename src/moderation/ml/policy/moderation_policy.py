@@ -10,13 +10,12 @@ from pydantic import (
     field_validator,
 )
 
-from moderation.domain.models._regex_safety import check_regex
-from moderation.domain.models.category import Category
-from moderation.domain.models.decision import Decision
-from moderation.domain.models.term_rule import TermRule
-from moderation.domain.policy.blocklist_info import BlocklistInfo
-from moderation.domain.policy.blocklist_item import NAME_PATTERN
-from moderation.domain.policy.category_thresholds import CategoryThresholds
+from moderation.ml.policy.blocklist_info import NAME_PATTERN, BlocklistInfo
+from moderation.ml.policy.category_thresholds import CategoryThresholds
+from moderation.ml.vocabulary._regex_safety import check_regex
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.term_rule import TermRule
 
 # Every text is matched against every rule of its tenant, on an engine all tenants share, so a
 # policy's size is bounded. Measured on worst-case (all-vowel, leet-ambiguous) phrases: 16 KiB

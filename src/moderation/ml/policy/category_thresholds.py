@@ -1,6 +1,6 @@
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from moderation.domain.models.decision import Decision
+from moderation.ml.vocabulary.decision import Decision
 
 
 class CategoryThresholds(BaseModel):

@@ -1,6 +1,9 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BLOCKLIST_DESCRIPTION = 1024
+# Azure's own rules for blocklist names; item ids use the same characters, so both travel in a
+# URL path unescaped.
+NAME_PATTERN = r"^[0-9A-Za-z._~-]{1,64}$"
 
 
 class BlocklistInfo(BaseModel):

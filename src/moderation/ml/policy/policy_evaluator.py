@@ -1,10 +1,10 @@
 from collections.abc import Mapping, Sequence
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.decision import Decision
-from moderation.domain.models.moderation_reason import ModerationReason
-from moderation.domain.policy.moderation_policy import ModerationPolicy
-from moderation.domain.policy.policy_verdict import PolicyVerdict
+from moderation.ml.policy.moderation_policy import ModerationPolicy
+from moderation.ml.policy.policy_verdict import PolicyVerdict
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.moderation_reason import ModerationReason
 
 # A rule hit raises the overall risk to at least this, so the score agrees with the decision.
 _RULE_SCORE = {Decision.FLAG: 0.5, Decision.REJECT: 0.9}

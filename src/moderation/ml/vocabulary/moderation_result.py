@@ -1,9 +1,9 @@
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.decision import Decision
-from moderation.domain.models.moderation_reason import ModerationReason
-from moderation.domain.models.span import Span
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.moderation_reason import ModerationReason
+from moderation.ml.vocabulary.span import Span
 
 
 class ModerationResult(BaseModel):

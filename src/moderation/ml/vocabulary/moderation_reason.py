@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 
 class ModerationReason(StrEnum):

@@ -1,8 +1,8 @@
 from pydantic import BaseModel, ConfigDict
 
-from moderation.domain.models.category import Category
-from moderation.domain.models.decision import Decision
-from moderation.domain.models.moderation_reason import ModerationReason
+from moderation.ml.vocabulary.category import Category
+from moderation.ml.vocabulary.decision import Decision
+from moderation.ml.vocabulary.moderation_reason import ModerationReason
 
 
 class PolicyVerdict(BaseModel):

@@ -2,7 +2,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 RuleKind = Literal["word", "phrase", "regex"]
 RuleAction = Literal["flag", "reject", "allow"]

@@ -1,6 +1,6 @@
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.domain.models.category import Category
+from moderation.ml.vocabulary.category import Category
 
 
 class Span(BaseModel):
