@@ -12,9 +12,9 @@ from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from finetune.batch import Batch
-from moderation.domain.models.category import Category
 from moderation.ml.data import DatasetCatalog, HardNegativeGenerator, LabelledText
 from moderation.ml.text import TextNormalizer
+from moderation.ml.vocabulary.category import Category
 
 CATEGORIES: list[Category] = list(Category)
 # Batches are formed among texts of similar length inside windows of this many batches, so

@@ -17,6 +17,7 @@ from moderation.infrastructure.repositories import (
     SqlEventRepository,
     SqlPolicyRepository,
 )
+from moderation.workers.moderation_spans import decide_span, score_in_span
 from moderation.workers.polling_loop import PollingLoop
 
 log = structlog.get_logger(__name__)
@@ -84,10 +85,11 @@ class InProcessWorker(PollingLoop):
     async def _moderate(self, items: list[ContentItem]) -> None:
         try:
             async with self._database.transaction(write=False) as session:
-                scored = await self._service(session).score(items)
+                scored = await score_in_span(self._service(session), items)
             async with self._database.transaction() as session:
                 applied = await self._service(session).apply_many(
-                    [(item, *outcome) for item, outcome in zip(items, scored, strict=True)]
+                    [(item, *outcome) for item, outcome in zip(items, scored, strict=True)],
+                    scope=decide_span,
                 )
             if self._metrics is not None:
                 for decided, _, result in applied:

@@ -35,6 +35,9 @@ class ContentItem(BaseModel):
     moderated_at: datetime | None = None
     created_at: datetime
     updated_at: datetime | None = None
+    # Where the request that stored it was traced (a W3C traceparent, opaque here), so the
+    # worker's decision joins that trace. Internal: never serialised for a client.
+    trace_parent: str | None = Field(default=None, exclude=True, repr=False)
 
     @property
     def text(self) -> str:

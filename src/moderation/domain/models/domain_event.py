@@ -17,3 +17,6 @@ class DomainEvent(BaseModel):
     occurred_at: datetime
     version: int = 1
     payload: dict[str, Any] = Field(default_factory=dict)
+    # The trace of what caused it (a W3C traceparent, opaque here), which its deliveries
+    # continue. Not part of the event a consumer receives: excluded from every dump.
+    trace_parent: str | None = Field(default=None, exclude=True, repr=False)

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from moderation.domain.models.webhook_delivery_status import WebhookDeliveryStatus
 
@@ -28,3 +28,6 @@ class WebhookDelivery(BaseModel):
     last_error: str | None = None
     created_at: datetime
     delivered_at: datetime | None = None
+    # The event's trace (a W3C traceparent, opaque here), which each attempt continues. Never
+    # shown in the delivery log nor sent to the receiver.
+    trace_parent: str | None = Field(default=None, exclude=True, repr=False)

@@ -1,7 +1,8 @@
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -27,6 +28,11 @@ STATUS_FOR_DECISION = {
     Decision.FLAG: ModerationStatus.FLAGGED,
     Decision.REJECT: ModerationStatus.REJECTED,
 }
+
+# What each engine decision of `apply_many` runs within (the workers' tracing span): entered
+# with the item and the engine's result, it yields the trace context, opaque here, that the
+# decision's event carries on to its consumers (None: the span writing the event decides).
+DecisionScope = Callable[[ContentItem, ModerationResult], AbstractContextManager[str | None]]
 
 
 class AutoModerationService:
@@ -93,11 +99,15 @@ class AutoModerationService:
         return decided, entry
 
     async def apply_many(
-        self, decisions: Sequence[tuple[ContentItem, ModerationResult, int, int]]
+        self,
+        decisions: Sequence[tuple[ContentItem, ModerationResult, int, int]],
+        *,
+        scope: DecisionScope | None = None,
     ) -> list[tuple[ContentItem, AuditEntry, ModerationResult]]:
         """Record the engine's decisions (item, result, policy version, processing ms) on items
         still pending, as `apply` does one by one, with one read per tenant and one insert each
-        for the audit entries and the events; returns the decisions that were recorded."""
+        for the audit entries and the events; returns the decisions that were recorded. Each
+        item's decision runs within `scope(item, result)` when given."""
         by_tenant: dict[UUID, list[UUID]] = defaultdict(list)
         for item, *_ in decisions:
             by_tenant[item.tenant_id].append(item.id)
@@ -112,9 +122,16 @@ class AutoModerationService:
             found = current.get(item.id)
             if found is None or found.moderation_status != ModerationStatus.PENDING:
                 continue
-            recorded = await self._record(
-                found, result, policy_version, elapsed_ms, ENGINE_ACTOR, only_if_pending=True
-            )
+            with scope(found, result) if scope is not None else nullcontext() as trace_parent:
+                recorded = await self._record(
+                    found,
+                    result,
+                    policy_version,
+                    elapsed_ms,
+                    ENGINE_ACTOR,
+                    only_if_pending=True,
+                    trace_parent=trace_parent,
+                )
             if recorded is not None:
                 applied.append((recorded[0], recorded[1], result))
                 events.append(recorded[2])
@@ -131,6 +148,7 @@ class AutoModerationService:
         actor: str,
         *,
         only_if_pending: bool,
+        trace_parent: str | None = None,
     ) -> tuple[ContentItem, AuditEntry, DomainEvent] | None:
         """Save the decision on `current` (as read in this transaction) and build its audit
         entry and event; None when the compare-and-set lost to a concurrent decision."""
@@ -186,6 +204,7 @@ class AutoModerationService:
                 "model_version": result.model_version,
                 "policy_version": policy_version,
             },
+            trace_parent=trace_parent,
         )
         return decided, entry, event
 

@@ -6,14 +6,17 @@ from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 import structlog
+from opentelemetry import trace
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.services.event_sink import EventSink
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.repositories import SqlEventRepository
+from moderation.infrastructure.telemetry import link_to
 
 log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 # Any constant works, as long as every relay sharing a database uses the same one.
 _RELAY_LOCK_KEY = 0x4D4F445F4F555458  # "MOD_OUTX"
@@ -122,9 +125,14 @@ class OutboxRelay:
             batch = await events.claim_unpublished(limit)
             if not batch:
                 return 0
-            async with asyncio.timeout(self._batch_timeout):
-                for sink in self.sinks:
-                    await sink.publish(session, batch)
+            # A batch carries the events of many traces: its span links them all.
+            links = [link for event in batch if (link := link_to(event.trace_parent)) is not None]
+            with _tracer.start_as_current_span("outbox.publish", links=links) as span:
+                if span.is_recording():
+                    span.set_attribute("outbox.events", len(batch))
+                async with asyncio.timeout(self._batch_timeout):
+                    for sink in self.sinks:
+                        await sink.publish(session, batch)
             await events.mark_published([event.event_id for event in batch], datetime.now(UTC))
         log.debug("relay.published", events=len(batch))
         return len(batch)

@@ -16,6 +16,7 @@ from moderation.domain.models import (
     ModerationStatus,
 )
 from moderation.infrastructure.database.tables import ContentRow, ContentTagRow
+from moderation.infrastructure.telemetry import current_traceparent
 
 # Raised by the session dependency after commit: new pending work for the background worker.
 PENDING_WORK_FLAG = "moderation.pending_work"
@@ -34,7 +35,7 @@ class SqlContentRepository:
         self._session = session
 
     async def add(self, item: ContentItem, *, due_at: datetime | None) -> None:
-        self._session.add(_to_row(item, due_at))
+        self._session.add(_to_row(item, due_at, current_traceparent()))
         self._session.add_all(
             ContentTagRow(content_id=item.id, tag=tag, tenant_id=item.tenant_id)
             for tag in item.tags
@@ -59,7 +60,8 @@ class SqlContentRepository:
             .on_conflict_do_nothing(index_elements=[ContentRow.id])
             .returning(ContentRow.id)
         )
-        values = [_row_values(item, due_at) for item in items]
+        trace_parent = current_traceparent()
+        values = [_row_values(item, due_at, trace_parent) for item in items]
         stored = set(await self._session.scalars(statement, values))
         created = [item for item in items if item.id in stored]
         self._session.add_all(
@@ -300,11 +302,15 @@ class SqlContentRepository:
         return count or 0
 
 
-def _to_row(item: ContentItem, due_at: datetime | None) -> ContentRow:
-    return ContentRow(**_row_values(item, due_at))
+def _to_row(item: ContentItem, due_at: datetime | None, trace_parent: str | None) -> ContentRow:
+    return ContentRow(**_row_values(item, due_at, trace_parent))
 
 
-def _row_values(item: ContentItem, due_at: datetime | None) -> dict[str, Any]:
+def _row_values(
+    item: ContentItem, due_at: datetime | None, trace_parent: str | None
+) -> dict[str, Any]:
+    """The row of `item`; its trace is the item's own when it has one, else `trace_parent`
+    (the span storing it)."""
     return {
         "id": item.id,
         "tenant_id": item.tenant_id,
@@ -325,6 +331,7 @@ def _row_values(item: ContentItem, due_at: datetime | None) -> dict[str, Any]:
         "updated_at": item.updated_at,
         "attempts": 0,
         "next_attempt_at": due_at,
+        "trace_parent": item.trace_parent or trace_parent,
     }
 
 
@@ -347,4 +354,5 @@ def _to_domain(row: ContentRow) -> ContentItem:
         moderated_at=row.moderated_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        trace_parent=row.trace_parent,
     )

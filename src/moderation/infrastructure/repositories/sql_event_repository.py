@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import DomainEvent
 from moderation.infrastructure.database.tables import OutboxRow
+from moderation.infrastructure.telemetry import current_traceparent
 
 # Set on the session when an event was written: after commit, whoever owns the session wakes the
 # outbox relay, so events leave at once instead of at the relay's next poll.
@@ -20,7 +21,7 @@ class SqlEventRepository:
         self._session = session
 
     async def add(self, event: DomainEvent) -> None:
-        self._session.add(OutboxRow(**event.model_dump(mode="python")))
+        self._session.add(_row(event, current_traceparent()))
         await self._session.flush()
         self._session.info[OUTBOX_EVENTS_FLAG] = True
 
@@ -28,7 +29,8 @@ class SqlEventRepository:
         """Store several events with one flush (bulk imports: a flush per event halved them)."""
         if not events:
             return
-        self._session.add_all(OutboxRow(**event.model_dump(mode="python")) for event in events)
+        trace_parent = current_traceparent()
+        self._session.add_all(_row(event, trace_parent) for event in events)
         await self._session.flush()
         self._session.info[OUTBOX_EVENTS_FLAG] = True
 
@@ -69,6 +71,14 @@ def _unpublished(limit: int) -> Select[OutboxRow]:
     )
 
 
+def _row(event: DomainEvent, trace_parent: str | None) -> OutboxRow:
+    # An event that names its own trace (an engine decision's) keeps it; any other continues
+    # the span that writes it (the request's).
+    return OutboxRow(
+        **event.model_dump(mode="python"), trace_parent=event.trace_parent or trace_parent
+    )
+
+
 def _event(row: OutboxRow) -> DomainEvent:
     return DomainEvent(
         event_id=row.event_id,
@@ -78,4 +88,5 @@ def _event(row: OutboxRow) -> DomainEvent:
         occurred_at=row.occurred_at,
         version=row.version,
         payload=row.payload,
+        trace_parent=row.trace_parent,
     )

@@ -183,6 +183,7 @@ def _values(delivery: WebhookDelivery) -> dict[str, Any]:
         "last_error": delivery.last_error,
         "created_at": delivery.created_at,
         "delivered_at": delivery.delivered_at,
+        "trace_parent": delivery.trace_parent,
     }
 
 
@@ -201,4 +202,5 @@ def _to_domain(row: WebhookDeliveryRow) -> WebhookDelivery:
         last_error=row.last_error,
         created_at=row.created_at,
         delivered_at=row.delivered_at,
+        trace_parent=row.trace_parent,
     )

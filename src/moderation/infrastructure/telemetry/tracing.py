@@ -3,6 +3,7 @@ exported over OTLP/HTTP when `MODERATION_OTLP_ENDPOINT` is set, off (no-op) othe
 
 from typing import Any
 
+import httpx
 import structlog
 from opentelemetry import trace
 from opentelemetry.instrumentation.celery import CeleryInstrumentor
@@ -35,6 +36,26 @@ def _path_only(span: Span, scope: dict[str, Any]) -> None:
     span.set_attribute("url.path", path)
     for name in ("http.url", "url.full", "url.query"):
         span.set_attribute(name, "")
+
+
+def _url_without_query(span: Span, request: Any) -> None:
+    # A webhook URL is the tenant's, and its query may hold the receiver's token: outgoing
+    # calls are recorded without it (the instrumentation redacts only a few known names).
+    if not span.is_recording():
+        return
+    url = request.url
+    if not isinstance(url, httpx.URL):  # the transport's raw (scheme, host, port, target)
+        scheme, host, port, target = url
+        url = httpx.URL(scheme=scheme.decode(), host=host.decode(), port=port, raw_path=target)
+    safe = str(url.copy_with(query=None, fragment=None, userinfo=b""))
+    recorded = getattr(span, "attributes", None) or {}
+    for name in ("http.url", "url.full"):
+        if name in recorded:
+            span.set_attribute(name, safe)
+
+
+async def _url_without_query_async(span: Span, request: Any) -> None:
+    _url_without_query(span, request)
 
 
 class Tracing:
@@ -80,7 +101,11 @@ class Tracing:
         provider.add_span_processor(processor)
         tracing = cls(provider)
         if not tracing._httpx.is_instrumented_by_opentelemetry:
-            tracing._httpx.instrument(tracer_provider=provider)
+            tracing._httpx.instrument(
+                tracer_provider=provider,
+                request_hook=_url_without_query,
+                async_request_hook=_url_without_query_async,
+            )
         return tracing
 
     def instrument_app(self, app: Any) -> None:

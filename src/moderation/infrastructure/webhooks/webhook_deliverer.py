@@ -8,6 +8,8 @@ from uuid import UUID
 
 import httpx
 import structlog
+from opentelemetry import trace
+from opentelemetry.trace import Status, StatusCode
 
 from moderation.core.config import Settings
 from moderation.domain.models import (
@@ -19,12 +21,14 @@ from moderation.domain.models import (
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.network import EgressGuard, GuardedTransport
 from moderation.infrastructure.repositories import SqlWebhookDeliveryRepository
+from moderation.infrastructure.telemetry import context_from
 from moderation.infrastructure.webhooks.delivery_slots import DeliverySlots
 from moderation.infrastructure.webhooks.failure_reason import failure_reason, status_reason
 from moderation.infrastructure.webhooks.retry_schedule import RetrySchedule
 from moderation.infrastructure.webhooks.webhook_signer import WebhookSigner
 
 log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 USER_AGENT = "Monocto-Webhooks/1"
 # Time kept in hand at the end of a lease to record the results (at most one timeout).
@@ -281,7 +285,7 @@ class WebhookDeliverer:
         if breaker.open_until is not None and now < breaker.open_until:
             return self._deferred(delivery, breaker.open_until, now)
         attempt = delivery.attempts + 1
-        status_code, error = await self._post(endpoint, delivery, attempt)
+        status_code, error = await self._post_in_span(endpoint, delivery, attempt)
         now = datetime.now(UTC)
         if error is None:
             breaker.failures, breaker.open_until = 0, None
@@ -307,6 +311,34 @@ class WebhookDeliverer:
         return _Outcome(
             status, delivery.attempts, retry_at, delivery.last_status_code, error, attempted=False
         )
+
+    async def _post_in_span(
+        self, endpoint: WebhookEndpoint, delivery: WebhookDelivery, attempt: int
+    ) -> tuple[int | None, str | None]:
+        """`_post` in a `webhook.deliver` span that continues the event's trace (so the HTTP
+        client's span nests in it). It names the endpoint by id: the URL's query and the
+        secret are the tenant's, not the trace backend's."""
+        with _tracer.start_as_current_span(
+            "webhook.deliver", context=context_from(delivery.trace_parent)
+        ) as span:
+            recording = span.is_recording()
+            if recording:
+                span.set_attributes(
+                    {
+                        "webhook.endpoint_id": str(endpoint.id),
+                        "webhook.event_id": str(delivery.event_id),
+                        "webhook.event_type": delivery.event_type,
+                        "webhook.attempt": attempt,
+                    }
+                )
+            status_code, error = await self._post(endpoint, delivery, attempt)
+            if recording:
+                if status_code is not None:
+                    span.set_attribute("http.response.status_code", status_code)
+                if error is not None:
+                    # A fixed phrase (see failure_reason), never the receiver's answer.
+                    span.set_status(Status(StatusCode.ERROR, error))
+            return status_code, error
 
     async def _post(
         self, endpoint: WebhookEndpoint, delivery: WebhookDelivery, attempt: int

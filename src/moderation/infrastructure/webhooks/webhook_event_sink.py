@@ -74,4 +74,5 @@ def _delivery(endpoint: WebhookEndpoint, event: DomainEvent, now: datetime) -> W
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        trace_parent=event.trace_parent,
     )

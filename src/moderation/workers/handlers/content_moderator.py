@@ -10,6 +10,7 @@ from moderation.domain.models import Category, ContentItem
 from moderation.infrastructure.repositories import SqlContentRepository
 from moderation.workers.handlers.handler_context import HandlerContext
 from moderation.workers.handlers.services import auto_moderation_service
+from moderation.workers.moderation_spans import decide_span, score_in_span
 
 log = structlog.get_logger(__name__)
 
@@ -76,10 +77,11 @@ class ContentModerator:
         scorer = await self._context.scorer()
         database = self._context.database
         async with database.transaction(write=False) as session:
-            scored = await auto_moderation_service(session, scorer).score(items)
+            scored = await score_in_span(auto_moderation_service(session, scorer), items)
         async with database.transaction() as session:
             applied = await auto_moderation_service(session, scorer).apply_many(
-                [(item, *outcome) for item, outcome in zip(items, scored, strict=True)]
+                [(item, *outcome) for item, outcome in zip(items, scored, strict=True)],
+                scope=decide_span,
             )
         if self._context.metrics is not None:
             for decided, _, result in applied:

@@ -37,3 +37,6 @@ class ContentRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The W3C traceparent of the span that stored it (NULL untraced): the worker's decision
+    # continues that trace.
+    trace_parent: Mapped[str | None] = mapped_column(String(55), nullable=True)

@@ -22,3 +22,5 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The W3C traceparent of the span that wrote it (NULL untraced): its deliveries continue it.
+    trace_parent: Mapped[str | None] = mapped_column(String(55), nullable=True)

@@ -35,3 +35,5 @@ class WebhookDeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The event's W3C traceparent (NULL untraced): each attempt continues that trace.
+    trace_parent: Mapped[str | None] = mapped_column(String(55), nullable=True)
