@@ -92,6 +92,10 @@ class FinetunedScorer:
         """``(n, dim)`` pooled embeddings exactly as the heads see them."""
         return self._encoder.encode(texts, batch_size=batch_size, normalize=self._normalize)
 
+    def token_states(self, text: str) -> tuple[list[tuple[int, int]], NDArray[np.float32]]:
+        """Word-piece offsets and last-layer states of ``text`` (see MiniLMEncoder)."""
+        return self._encoder.token_states(text)
+
     def logits(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
         """``(n, categories)`` raw head outputs (what a stacking calibrator takes)."""
         return self._heads.logits(self.embed(texts, batch_size))

@@ -120,6 +120,7 @@ class MiniLMEncoder:
         self._num_heads = num_heads
         self._eps = eps
         self._max_tokens = max_tokens
+        self._untruncated: Tokenizer | None = None
 
     @classmethod
     def load(
@@ -212,9 +213,45 @@ class MiniLMEncoder:
             out[idx] = self._encode_batch(ids, batch_lengths, normalize)
         return out
 
+    def token_states(self, text: str) -> tuple[list[tuple[int, int]], F32]:
+        """Each word piece of ``text`` (no truncation: windows of ``max_tokens``) as its
+        character offsets and its last-layer state, ``(pieces, dim)``. What a token-level
+        head reads (spans), rather than the pooled text."""
+        if self._untruncated is None:
+            # A copy: the encoder's own tokenizer truncates to max_tokens, and may be in use.
+            self._untruncated = Tokenizer.from_str(self._tokenizer.to_str())
+            self._untruncated.no_truncation()
+        encoding = self._untruncated.encode(text, add_special_tokens=False)
+        ids, offsets = encoding.ids, encoding.offsets
+        states = np.zeros((len(ids), self.dim), dtype=np.float32)
+        window = self._max_tokens - 2
+        cls_id, sep_id = self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]")
+        for start in range(0, len(ids), window):
+            chunk = [cls_id, *ids[start : start + window], sep_id]
+            piece = np.asarray([chunk], dtype=np.int64)
+            x = self._hidden(piece, np.asarray([len(chunk)], dtype=np.int64))
+            states[start : start + len(chunk) - 2] = x[1:-1]
+        return [(int(a), int(b)) for a, b in offsets], states
+
     def _encode_batch(
         self, ids: NDArray[np.int64], lengths: NDArray[np.int64], normalize: bool
     ) -> F32:
+        batch, seq = ids.shape
+        hidden = self.dim
+        mask = np.arange(seq)[None, :] < lengths[:, None]
+        x = self._hidden(ids, lengths)
+        # Mean pooling over real tokens only, as one batched (1 x L) @ (L x H) product.
+        weights = mask.astype(np.float32)
+        weights /= lengths[:, None].astype(np.float32)
+        pooled: F32 = np.matmul(weights[:, None, :], x.reshape(batch, seq, hidden))[:, 0, :]
+        if not normalize:
+            return pooled
+        norms = np.sqrt(np.einsum("ij,ij->i", pooled, pooled))[:, None]
+        pooled /= np.maximum(norms, np.float32(1e-12))
+        return pooled
+
+    def _hidden(self, ids: NDArray[np.int64], lengths: NDArray[np.int64]) -> F32:
+        """The last layer's states, ``(batch * seq, dim)``, for padded ``ids``."""
         batch, seq = ids.shape
         hidden = self.dim
         heads = self._num_heads
@@ -251,12 +288,4 @@ class MiniLMEncoder:
             ffn += x
             x = layer_norm(ffn, layer.ln2_g, layer.ln2_b, self._eps)
 
-        # Mean pooling over real tokens only, as one batched (1 x L) @ (L x H) product.
-        weights = mask.astype(np.float32)
-        weights /= lengths[:, None].astype(np.float32)
-        pooled: F32 = np.matmul(weights[:, None, :], x.reshape(batch, seq, hidden))[:, 0, :]
-        if not normalize:
-            return pooled
-        norms = np.sqrt(np.einsum("ij,ij->i", pooled, pooled))[:, None]
-        pooled /= np.maximum(norms, np.float32(1e-12))
-        return pooled
+        return x

@@ -87,3 +87,22 @@ class TestMiniLMEncoder:
         )
         with pytest.raises(ValueError, match="mean pooling"):
             MiniLMEncoder.load(tmp_path)
+
+
+def test_token_states_cover_a_long_text_piece_by_piece(encoder: MiniLMEncoder) -> None:
+    text = "You are a complete idiot. " * 40  # far past max_tokens word pieces
+    offsets, states = encoder.token_states(text)
+    assert states.shape == (len(offsets), encoder.dim)
+    assert len(offsets) > encoder.max_tokens
+    assert text[offsets[3][0] : offsets[3][1]] == "complete"
+    # Every window is encoded: no piece is left as zeros past the first window.
+    assert np.all(np.abs(states).sum(axis=1) > 0)
+    # The pooled encoder still truncates as before.
+    assert encoder.encode([text]).shape == (1, encoder.dim)
+
+
+def test_token_states_have_one_row_per_word_piece(encoder: MiniLMEncoder) -> None:
+    text = "thanks for the help"
+    _, states = encoder.token_states(text)
+    assert states.shape[0] == 4
+    assert np.isfinite(states).all()
