@@ -14,8 +14,11 @@ def test_openai_client_against_serve(tmp_path: Path, tiny_model_dir: Path) -> No
         texts = ["Have a lovely day, friend.", "You are a stupid idiot and I hate you"]
         with openai.OpenAI(api_key=key, base_url=f"{base}/v1", max_retries=0) as client:
             response = client.moderations.create(model="omni-moderation-latest", input=texts)
+            single = client.moderations.create(input="I will kill you tomorrow, you idiot.")
         assert [r.flagged for r in response.results] == [False, True]
         assert response.results[1].categories.harassment is True
+        assert len(single.results) == 1
+        assert single.results[0].flagged is True
         with (
             openai.OpenAI(api_key=unknown_key(), base_url=f"{base}/v1", max_retries=0) as bad,
             pytest.raises(openai.AuthenticationError),
