@@ -41,6 +41,25 @@ class ModelCardWriter:
         return metrics
 
 
+_COMMERCIAL = {"yes": "yes", "review": "unclear: no licence granted, legal review", "no": "NO"}
+
+
+def licence_rows(sources: dict[str, dict[str, int]]) -> list[str]:
+    """The training-data table's rows, then each source's note (terms that need attention)."""
+    rows, notes = [], []
+    for source, counts in sorted(sources.items()):
+        info = SOURCES.get(source)
+        licence = info.licence if info else "?"
+        commercial = _COMMERCIAL[info.commercial] if info else "?"
+        rows.append(
+            f"| {source} | {counts.get('train', 0)} | {counts.get('validation', 0)} "
+            f"| {licence} | {commercial} |"
+        )
+        if info is not None and info.note:
+            notes.append(f"- {source}: {info.note}")
+    return rows + (["", *notes] if notes else [])
+
+
 def _card(manifest: ModelManifest, metrics: dict[str, Any], cfg: TrainingConfig) -> str:
     lines = [
         f"# Model card: {manifest.name} {manifest.full_version}",
@@ -69,14 +88,7 @@ def _card(manifest: ModelManifest, metrics: dict[str, Any], cfg: TrainingConfig)
         "| source | train | validation | licence | commercial use |",
         "|---|---:|---:|---|---|",
     ]
-    for source, counts in sorted(manifest.training.get("sources", {}).items()):
-        info = SOURCES.get(source)
-        licence = info.licence if info else "?"
-        commercial = ("yes" if info.commercial_ok else "NO") if info else "?"
-        lines.append(
-            f"| {source} | {counts.get('train', 0)} | {counts.get('validation', 0)} "
-            f"| {licence} | {commercial} |"
-        )
+    lines += licence_rows(manifest.training.get("sources", {}))
     lines += ["", "## Validation (ROC AUC / average precision)", ""]
     validation = metrics.get("validation", {})
     tiers = [t for t in ("fast", "cascade", "stacked_always") if t in validation]

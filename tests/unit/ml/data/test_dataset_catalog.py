@@ -170,3 +170,14 @@ class TestPartialCopies:
     def test_a_folder_without_any_source_is_an_error(self, tmp_path: Path) -> None:
         with pytest.raises(FileNotFoundError, match="no dataset folder"):
             DatasetCatalog(tmp_path).load_all()
+
+
+def test_sources_without_a_licence_say_so_in_the_card() -> None:
+    from moderation.ml.training.model_card_writer import licence_rows
+
+    rows = licence_rows({"youtube_spam": {"train": 3, "validation": 1}, "toxic_spans": {}})
+    youtube = next(row for row in rows if row.startswith("| youtube_spam "))
+    assert "legal review" in youtube
+    assert SOURCES["youtube_spam"].commercial == "review"
+    assert SOURCES["youtube_spam"].commercial_ok  # loaded by default, flagged in the card
+    assert next(r for r in rows if r.startswith("| toxic_spans ")).endswith("| yes |")
