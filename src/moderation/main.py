@@ -16,6 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from moderation import __version__
 from moderation.api.app_resources import AppResources
+from moderation.api.dependencies import forget_policy
 from moderation.api.exception_handlers import register_exception_handlers
 from moderation.api.middleware import (
     BodyLimitMiddleware,
@@ -173,7 +174,8 @@ async def _start(settings: Settings, metrics: ServiceMetrics) -> AppResources:
             on_error=metrics.count_redis_error,
             on_lookup=metrics.count_content_cache_lookup,
         )
-        database.add_commit_hook(content_cache.invalidate_committed)
+        database.after_commit.invalidate_content = content_cache.invalidate
+    database.after_commit.forget_policy = forget_policy
     # Its own Redis database when redis_url is also the broker's, and a bounded size.
     score_cache = ScoreCache.for_settings(settings, redis, on_error=metrics.count_redis_error)
     # With no JWT key configured this reads (or first creates) data_dir/jwt-secret.
@@ -242,7 +244,6 @@ async def _load_models(resources: AppResources, engine: Engine | None) -> None:
                 lease_seconds=settings.worker_lease_seconds,
                 base_backoff_seconds=settings.worker_base_backoff_seconds,
                 metrics=resources.metrics,
-                on_events_committed=resources.relay.wake if resources.relay else None,
             )
             resources.worker.start()
         resources.ready.set()
@@ -286,14 +287,15 @@ def _start_relay(resources: AppResources) -> None:
         )
     # Deliveries are made here even where this process sends none (webhooks_enabled off):
     # another process's delivery worker sends them.
-    webhook_worker = resources.webhook_worker
-    on_committed = webhook_worker.wake if webhook_worker else None
+    after_commit = resources.database.after_commit
+    if resources.webhook_worker is not None:
+        after_commit.wake_deliveries = resources.webhook_worker.wake
     if settings.broker_url and settings.webhooks_enabled:
         # A worker task sends them; a burst of relay commits asks for one task per 0.5 s.
         trigger = CoalescingTrigger(partial(_send_deliveries, resources), 0.5)
         resources.delivery_trigger = trigger
-        on_committed = trigger.fire
-    sinks.append(WebhookEventSink(on_committed=on_committed))
+        after_commit.wake_deliveries = trigger.fire
+    sinks.append(WebhookEventSink())
     resources.relay = OutboxRelay(
         resources.database,
         sinks,
@@ -302,6 +304,9 @@ def _start_relay(resources: AppResources) -> None:
         max_backoff_seconds=settings.relay_max_backoff_seconds,
     )
     resources.relay.start()
+    # Events committed anywhere in this process (requests, the worker's decisions) leave now
+    # rather than at the relay's next poll.
+    after_commit.wake_relay = resources.relay.wake
 
 
 async def _send_deliveries(resources: AppResources) -> None:
@@ -335,6 +340,9 @@ def _start_jobs(resources: AppResources) -> None:
             metrics=resources.metrics,
         )
     resources.job_queue = queue
+    # In the embedded mode `moderate` only wakes the in-process worker: once per commit.
+    resources.database.after_commit.moderate = queue.moderate
+    resources.database.after_commit.run_job = queue.run_job
     resources.sweeper = PendingSweeper(
         resources.database, queue, settings, content=bool(settings.broker_url)
     )

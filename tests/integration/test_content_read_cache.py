@@ -20,7 +20,7 @@ from structlog.typing import EventDict
 
 from moderation.core.exceptions import NotFoundError
 from moderation.infrastructure.cache import ContentReadCache, connect_redis
-from moderation.infrastructure.repositories import CHANGED_CONTENT
+from moderation.infrastructure.database import AfterCommitActions, PendingEffects
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 DEAD_URL = "redis://127.0.0.1:1/0"
@@ -252,7 +252,7 @@ async def test_items_and_tenants_are_cached_apart(redis: Redis, prefix: str) -> 
     assert await cache.read(tenant, item, Loader(b"a2")) == b"a2"
 
 
-async def test_invalidate_committed_reads_the_changed_content_of_the_session(
+async def test_committed_effects_invalidate_the_changed_content_of_the_session(
     redis: Redis, prefix: str
 ) -> None:
     cache = ContentReadCache(redis, 60, prefix=prefix)
@@ -261,10 +261,16 @@ async def test_invalidate_committed_reads_the_changed_content_of_the_session(
     await cache.read(tenant, item, Loader(b"old"))
     await cache.read(tenant, kept, Loader(b"kept"))
 
-    await cache.invalidate_committed({"unrelated": True})
+    actions = AfterCommitActions(invalidate_content=cache.invalidate)
+    effects = PendingEffects()
+    effects.events_written()
+    effects.committed()
+    await effects.run(actions)
     assert await cache.read(tenant, item, Loader(b"unused")) == b"old"
 
-    await cache.invalidate_committed({CHANGED_CONTENT: {(tenant, item)}})
+    effects.content_changed(tenant, item)
+    effects.committed()
+    await effects.run(actions)
 
     assert await cache.read(tenant, item, Loader(b"new")) == b"new"
     assert await cache.read(tenant, kept, Loader(b"unused")) == b"kept"

@@ -1,6 +1,5 @@
 """FastAPI dependencies, declared once as `Annotated` aliases and used by every route."""
 
-import contextlib
 import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,10 +36,6 @@ from moderation.domain.services import (
 from moderation.infrastructure.cache import ScoreCache
 from moderation.infrastructure.network import EgressGuard
 from moderation.infrastructure.repositories import (
-    OUTBOX_EVENTS_FLAG,
-    PENDING_CONTENT_IDS,
-    PENDING_WORK_FLAG,
-    QUEUED_JOB_IDS,
     SqlApiKeyRepository,
     SqlAuditRepository,
     SqlContentRepository,
@@ -91,42 +86,12 @@ _READ_ONLY_POSTS = frozenset({"/api/v1/moderate", "/v1alpha1/comments:analyze"})
 
 
 async def get_session(request: Request, resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: commits when the route returns, rolls back if it raises."""
-    database = resources.database
+    """The request's unit of work: commits when the route returns, rolls back if it raises.
+    Its after-commit effects (caches, the worker, the relay, tasks) run before the response,
+    so a client reads its own write, cache included."""
     writes = request.method not in ("GET", "HEAD") and request.url.path not in _READ_ONLY_POSTS
-    lock = database.writing() if writes else contextlib.nullcontext()
-    async with lock, database.sessions() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-    # After the write lock is released (Redis and broker round trips must not hold up the next
-    # writer) and before the response: a client reads its own write, cache included.
-    await database.committed(session)
-    # Only after commit may the worker look: before it, it would find nothing.
-    if session.info.pop(PENDING_WORK_FLAG, False) and resources.worker is not None:
-        resources.worker.wake()
-    if session.info.pop(OUTBOX_EVENTS_FLAG, False) and resources.relay is not None:
-        resources.relay.wake()
-    await _send_tasks(resources, session)
-
-
-async def _send_tasks(resources: AppResources, session: AsyncSession) -> None:
-    """Send the tasks for what the request committed: its pending items and its jobs."""
-    pending: list[UUID] = session.info.pop(PENDING_CONTENT_IDS, [])
-    jobs: list[UUID] = session.info.pop(QUEUED_JOB_IDS, [])
-    queue = resources.job_queue
-    if queue is None or not (pending or jobs):
-        return
-    try:
-        await queue.moderate(pending)
-        for job_id in jobs:
-            await queue.run_job(job_id)
-    except Exception:
-        # Committed work is in the database: the sweeper sends it after its grace period.
-        _log.warning("tasks.send_failed", items=len(pending), jobs=len(jobs), exc_info=True)
+    async with resources.database.unit_of_work(write=writes) as unit:
+        yield unit.session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -1,5 +1,4 @@
 import asyncio
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -7,6 +6,7 @@ from uuid import UUID
 
 import structlog
 
+from moderation.core.circuit_breaker import CircuitBreaker
 from moderation.core.exceptions import ServiceUnavailableError
 from moderation.domain.models import TaskName
 
@@ -32,10 +32,10 @@ class CeleryJobQueue:
         self._app = app
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="broker")
         self._open_seconds = open_seconds
-        self._open_until = 0.0
+        self._breaker = CircuitBreaker(open_seconds)
 
     async def submit(self, task_name: str, args: Sequence[str]) -> None:
-        if time.monotonic() < self._open_until:
+        if self._breaker.is_open():
             raise ServiceUnavailableError("the task broker is unavailable", retry_after=5)
         loop = asyncio.get_running_loop()
         payload = [str(arg) for arg in args]
@@ -44,10 +44,10 @@ class CeleryJobQueue:
                 self._executor, lambda: self._app.send_task(task_name, args=payload)
             )
         except Exception:
-            self._open_until = time.monotonic() + self._open_seconds
+            self._breaker.failed()
             log.warning("broker.send_failed", task=task_name, open_seconds=self._open_seconds)
             raise
-        self._open_until = 0.0
+        self._breaker.succeeded()
 
     async def moderate(self, content_ids: Sequence[UUID]) -> None:
         ids = [str(i) for i in content_ids]

@@ -10,21 +10,20 @@ from contextlib import contextmanager
 from opentelemetry import trace
 
 from moderation.domain.models import ContentItem, ModerationResult
-from moderation.domain.services import AutoModerationService
 from moderation.infrastructure.telemetry import context_from, current_traceparent, link_to
 
 _tracer = trace.get_tracer(__name__)
 
 
-async def score_in_span(
-    service: AutoModerationService, items: list[ContentItem]
-) -> list[tuple[ModerationResult, int, int]]:
-    """`service.score(items)` in a `moderation.score` span linked to each item's trace."""
+@contextmanager
+def score_span(items: list[ContentItem]) -> Iterator[None]:
+    """A `moderation.score` span for scoring `items`, linked to each item's trace (the
+    `ScoreScope` of `PendingModeration`)."""
     links = [link for item in items if (link := link_to(item.trace_parent)) is not None]
     with _tracer.start_as_current_span("moderation.score", links=links) as span:
         if span.is_recording():
             span.set_attribute("moderation.batch_size", len(items))
-        return await service.score(items)
+        yield
 
 
 @contextmanager

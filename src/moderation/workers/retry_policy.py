@@ -1,6 +1,6 @@
-import random
 from dataclasses import dataclass
 
+from moderation.core.backoff import Backoff
 from moderation.core.config import Settings
 
 
@@ -24,8 +24,6 @@ class RetryPolicy:
 
     def delay(self, retries: int) -> float:
         """Seconds to wait before retry number `retries + 1`."""
-        ceiling = min(self.backoff_max_seconds, self.backoff_seconds * 2.0 ** min(retries, 32))
-        if not self.jitter:
-            return ceiling
         # Full jitter spreads the retries of many failed tasks instead of bunching them.
-        return random.uniform(0.0, ceiling)  # noqa: S311 - jitter, not security
+        jitter = 1.0 if self.jitter else 0.0
+        return Backoff(self.backoff_seconds, self.backoff_max_seconds, jitter).delay(retries)

@@ -50,10 +50,15 @@ async def _queued_import(database: Database, principal: Principal, data_dir: Pat
     """An import job left queued (its task is never sent), with its upload in place."""
     job_id = uuid.uuid4()
     path = write_import(data_dir, f"{job_id}.jsonl", jsonl_lines(3))
-    async with database.transaction() as session:
-        await JobService(SqlJobRepository(session)).submit_import(
-            principal, job_id, file=path.name, file_format="jsonl", size=1
-        )
+    # A database of its own, with no after-commit actions: `database` would send the task.
+    quiet = Database(database.url)
+    try:
+        async with quiet.transaction() as session:
+            await JobService(SqlJobRepository(session)).submit_import(
+                principal, job_id, file=path.name, file_format="jsonl", size=1
+            )
+    finally:
+        await quiet.dispose()
     return path
 
 

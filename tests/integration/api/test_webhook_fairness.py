@@ -69,8 +69,15 @@ async def _publish(
         )
         for n in range(count)
     ]
-    async with _database(app).transaction() as session:
-        await WebhookEventSink(on_committed=wake).publish(session, events)
+    # The deliveries' after-commit wake goes to this test's worker.
+    database = _database(app)
+    previous = database.after_commit.wake_deliveries
+    database.after_commit.wake_deliveries = wake
+    try:
+        async with database.transaction() as session:
+            await WebhookEventSink().publish(session, events)
+    finally:
+        database.after_commit.wake_deliveries = previous
 
 
 async def _remove(app: FastAPI, tenant: TenantHandle, *endpoint_ids: uuid.UUID) -> None:

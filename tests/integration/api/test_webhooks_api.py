@@ -399,7 +399,7 @@ async def test_the_service_delivers_in_the_background(
             receiver.secret = created.json()["secret"]
             event = _event(tenant)
             async with app.state.resources.database.transaction() as session:
-                await WebhookEventSink(on_committed=worker.wake).publish(session, [event])
+                await WebhookEventSink().publish(session, [event])
             for _ in range(200):
                 if receiver.processed and receiver.requests[-1].status == 200:
                     break

@@ -21,7 +21,6 @@ from moderation.api.dependencies import (
     PrincipalDep,
     SessionDep,
     SettingsDep,
-    forget_policy,
     require_scope,
 )
 from moderation.api.schemas.azure import (
@@ -261,9 +260,8 @@ async def _change(
 ) -> T:
     # The request's session holds nothing but this change, so a lost race may roll it back.
     blocklists = BlocklistService(service, restart=session.rollback)
-    updated, result = await blocklists.change(principal.tenant_id, principal.actor, edit)
-    if updated is not None:
-        forget_policy(principal.tenant_id)
+    # A change forgets the cached policy once committed (an effect the repository notes).
+    _, result = await blocklists.change(principal.tenant_id, principal.actor, edit)
     return result
 
 

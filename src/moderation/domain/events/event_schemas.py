@@ -10,12 +10,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-EVENT_TYPES: tuple[str, ...] = (
-    "ContentCreated",
-    "ContentModerated",
-    "ContentDecided",
-    "PolicyChanged",
-)
+from moderation.domain.models.webhook_event_type import WebhookEventType
+
+# The catalogue is the domain's `WebhookEventType`: a schema per type it names.
+EVENT_TYPES: tuple[str, ...] = tuple(str(event_type) for event_type in WebhookEventType)
 
 
 def schema_file_name(event_type: str, version: int = 1) -> str:

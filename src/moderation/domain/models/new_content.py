@@ -12,6 +12,7 @@ from moderation.core.storable_text import unstorable
 from moderation.domain.models.content_item import ContentItem
 from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.domain_event import DomainEvent
+from moderation.domain.models.webhook_event_type import WebhookEventType
 
 MAX_TAGS = 10
 MAX_METADATA_BYTES = 16_384
@@ -119,7 +120,7 @@ def content_created(item: ContentItem) -> DomainEvent:
     from the API or an import)."""
     return DomainEvent(
         event_id=uuid.uuid4(),
-        event_type="ContentCreated",
+        event_type=WebhookEventType.CONTENT_CREATED.value,
         tenant_id=item.tenant_id,
         aggregate_id=item.id,
         occurred_at=item.created_at,

@@ -2,7 +2,8 @@ from enum import StrEnum
 
 
 class WebhookEventType(StrEnum):
-    """The domain events a webhook endpoint can subscribe to (the outbox's `event_type`)."""
+    """The catalogue of domain events: the outbox's `event_type`, what a webhook endpoint can
+    subscribe to, and one published JSON Schema each."""
 
     CONTENT_CREATED = "ContentCreated"
     CONTENT_MODERATED = "ContentModerated"

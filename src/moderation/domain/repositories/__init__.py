@@ -8,6 +8,7 @@ from moderation.domain.repositories.failed_task_repository import FailedTaskRepo
 from moderation.domain.repositories.idempotency_repository import IdempotencyRepository
 from moderation.domain.repositories.job_repository import JobRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
+from moderation.domain.repositories.repository_set import RepositorySet
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
 from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
@@ -22,6 +23,7 @@ __all__ = [
     "IdempotencyRepository",
     "JobRepository",
     "PolicyRepository",
+    "RepositorySet",
     "ScoreSuggestionRepository",
     "TenantRepository",
     "WebhookDeliveryRepository",

@@ -6,16 +6,22 @@ from moderation.domain.services.auto_moderation_service import (
     STATUS_FOR_DECISION,
     AutoModerationService,
 )
+from moderation.domain.services.commit_effects import CommitEffects
 from moderation.domain.services.content_import_service import ContentImportService
 from moderation.domain.services.content_service import ContentService
 from moderation.domain.services.dead_letter_service import DeadLetterService
 from moderation.domain.services.egress_policy import EgressPolicy
 from moderation.domain.services.job_queue import JobQueue
 from moderation.domain.services.job_service import JobService
+from moderation.domain.services.moderation_metrics import ModerationMetrics
+from moderation.domain.services.moderation_units import ModerationUnits
+from moderation.domain.services.pending_moderation import PendingModeration
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
+from moderation.domain.services.transactions import Transactions
+from moderation.domain.services.unit_of_work import UnitOfWork
 from moderation.domain.services.webhook_service import WebhookService
 
 __all__ = [
@@ -24,15 +30,21 @@ __all__ = [
     "STATUS_FOR_DECISION",
     "AuthenticationService",
     "AutoModerationService",
+    "CommitEffects",
     "ContentImportService",
     "ContentService",
     "DeadLetterService",
     "EgressPolicy",
     "JobQueue",
     "JobService",
+    "ModerationMetrics",
+    "ModerationUnits",
+    "PendingModeration",
     "PolicyService",
     "ScoreSuggestionService",
     "TenantService",
     "TextScorer",
+    "Transactions",
+    "UnitOfWork",
     "WebhookService",
 ]

@@ -15,6 +15,7 @@ from moderation.domain.models import (
     ModerationResult,
     ModerationStatus,
     Principal,
+    WebhookEventType,
 )
 from moderation.domain.policy import TenantPolicy
 from moderation.domain.repositories import AuditRepository, ContentRepository, EventRepository
@@ -192,7 +193,7 @@ class AutoModerationService:
         )
         event = DomainEvent(
             event_id=uuid.uuid4(),
-            event_type="ContentModerated",
+            event_type=WebhookEventType.CONTENT_MODERATED.value,
             tenant_id=current.tenant_id,
             aggregate_id=current.id,
             occurred_at=now,

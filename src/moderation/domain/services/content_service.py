@@ -14,6 +14,7 @@ from moderation.domain.models import (
     ModerationStatus,
     NewContent,
     Principal,
+    WebhookEventType,
     content_created,
 )
 from moderation.domain.repositories import (
@@ -155,7 +156,7 @@ class ContentService:
         await self._events.add(
             DomainEvent(
                 event_id=uuid.uuid4(),
-                event_type="ContentDecided",
+                event_type=WebhookEventType.CONTENT_DECIDED.value,
                 tenant_id=item.tenant_id,
                 aggregate_id=item.id,
                 occurred_at=now,

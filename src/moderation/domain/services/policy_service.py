@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from moderation.core.exceptions import ConflictError
-from moderation.domain.models import DomainEvent
+from moderation.domain.models import DomainEvent, WebhookEventType
 from moderation.domain.policy import ModerationPolicy, TenantPolicy
 from moderation.domain.repositories import EventRepository, PolicyRepository
 
@@ -48,7 +48,7 @@ class PolicyService:
         await self._events.add(
             DomainEvent(
                 event_id=uuid.uuid4(),
-                event_type="PolicyChanged",
+                event_type=WebhookEventType.POLICY_CHANGED.value,
                 tenant_id=tenant_id,
                 aggregate_id=tenant_id,
                 occurred_at=now,

@@ -2,8 +2,7 @@
 
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
 from uuid import UUID
 
 import structlog
@@ -11,7 +10,6 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from moderation.infrastructure.cache.redis_breaker import RedisBreaker
-from moderation.infrastructure.repositories import CHANGED_CONTENT
 
 _log = structlog.get_logger(__name__)
 
@@ -177,11 +175,6 @@ class ContentReadCache:
         except (RedisError, OSError):
             self._lost(pairs)
             self._breaker.failed("invalidate")
-
-    async def invalidate_committed(self, info: Mapping[str, Any]) -> None:
-        """The `Database` commit hook: invalidate what the committed session changed."""
-        changed: Iterable[tuple[UUID, UUID]] = info.get(CHANGED_CONTENT, ())
-        await self.invalidate(changed)
 
     async def close(self) -> None:
         """Try once more to bump the epochs of tenants with a lost invalidation."""

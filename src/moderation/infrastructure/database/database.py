@@ -1,22 +1,15 @@
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import structlog
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-_log = structlog.get_logger(__name__)
-
-# Called after a commit with the session's `info`, where repositories note what they changed.
-CommitHook = Callable[[Mapping[str, Any]], Awaitable[None]]
+from moderation.infrastructure.database.after_commit_actions import AfterCommitActions
+from moderation.infrastructure.database.sql_unit_of_work import SqlUnitOfWork
+from moderation.infrastructure.database.tracked_session import TrackedSession
 
 
 class Database:
@@ -32,46 +25,31 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, class_=TrackedSession
+        )
         # SQLite has one writer at a time, and its busy handler waits by sleeping (up to 100 ms
         # a try), which gave multi-second tails under write load. Writers in this process take
         # turns on a lock instead. PostgreSQL needs none.
         self.write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
-        self._commit_hooks: list[CommitHook] = []
-
-    def add_commit_hook(self, hook: CommitHook) -> None:
-        """Run `hook` after every commit made through `transaction` or `committed` (cache
-        invalidation: every process that writes registers it on its own `Database`)."""
-        self._commit_hooks.append(hook)
-
-    async def committed(self, session: AsyncSession) -> None:
-        """Run the commit hooks for `session`, just committed. A failing hook is logged and
-        does not fail the caller: the commit has happened."""
-        for hook in self._commit_hooks:
-            try:
-                await hook(session.info)
-            except Exception:
-                _log.exception("database.commit_hook_failed")
+        # What a commit's effects mean in this process (wake which worker, send which task),
+        # filled in by whoever starts the process's workers and queues.
+        self.after_commit = AfterCommitActions()
 
     def writing(self) -> contextlib.AbstractAsyncContextManager[object]:
         """Hold this around a transaction that will write (a no-op on PostgreSQL)."""
         return self.write_lock if self.write_lock is not None else contextlib.nullcontext()
 
+    def unit_of_work(self, *, write: bool = True) -> SqlUnitOfWork:
+        """A transaction that runs its after-commit effects (see `SqlUnitOfWork`)."""
+        return SqlUnitOfWork(self, write=write)
+
     @asynccontextmanager
-    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """A session whose work commits on success and rolls back on any error."""
-        async with (
-            self.writing() if write else contextlib.nullcontext(),
-            self.sessions() as session,
-        ):
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
-        # Outside the write lock: a slow cache must not hold up the next writer.
-        await self.committed(session)
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[TrackedSession]:
+        """A session whose work commits on success and rolls back on any error; what its
+        repositories noted for after the commit runs once it has."""
+        async with self.unit_of_work(write=write) as unit:
+            yield unit.session
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -1,6 +1,5 @@
 import asyncio
 import contextlib
-import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -10,6 +9,7 @@ from opentelemetry import trace
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from moderation.core.backoff import Backoff
 from moderation.domain.services.event_sink import EventSink
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.repositories import SqlEventRepository
@@ -69,8 +69,9 @@ class OutboxRelay:
         self.sinks: tuple[EventSink, ...] = tuple(sinks)
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
-        self._base_backoff = base_backoff_seconds
-        self._max_backoff = max_backoff_seconds
+        self._retry = Backoff(
+            base_backoff_seconds, max_backoff_seconds, jitter=0.5, max_exponent=16
+        )
         self._batch_timeout = batch_timeout_seconds
         self._on_failure = on_failure
         self._wake = asyncio.Event()
@@ -186,5 +187,4 @@ class OutboxRelay:
                     await asyncio.wait_for(self._wake.wait(), pause)
 
     def _backoff(self, failures: int) -> float:
-        delay = min(self._max_backoff, self._base_backoff * 2.0 ** min(failures - 1, 16))
-        return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+        return self._retry.delay(failures - 1)

@@ -3,13 +3,9 @@
 from moderation.infrastructure.repositories.sql_api_key_repository import SqlApiKeyRepository
 from moderation.infrastructure.repositories.sql_audit_repository import SqlAuditRepository
 from moderation.infrastructure.repositories.sql_content_repository import (
-    CHANGED_CONTENT,
-    PENDING_CONTENT_IDS,
-    PENDING_WORK_FLAG,
     SqlContentRepository,
 )
 from moderation.infrastructure.repositories.sql_event_repository import (
-    OUTBOX_EVENTS_FLAG,
     SqlEventRepository,
 )
 from moderation.infrastructure.repositories.sql_failed_task_repository import (
@@ -18,15 +14,18 @@ from moderation.infrastructure.repositories.sql_failed_task_repository import (
 from moderation.infrastructure.repositories.sql_idempotency_repository import (
     SqlIdempotencyRepository,
 )
-from moderation.infrastructure.repositories.sql_job_repository import (
-    QUEUED_JOB_IDS,
-    SqlJobRepository,
+from moderation.infrastructure.repositories.sql_job_repository import SqlJobRepository
+from moderation.infrastructure.repositories.sql_moderation_units import (
+    SqlModerationUnits,
+    auto_moderation_service,
 )
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
+from moderation.infrastructure.repositories.sql_repository_set import SqlRepositorySet
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
 )
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
+from moderation.infrastructure.repositories.sql_transactions import SqlTransactions
 from moderation.infrastructure.repositories.sql_webhook_delivery_repository import (
     SqlWebhookDeliveryRepository,
 )
@@ -35,11 +34,6 @@ from moderation.infrastructure.repositories.sql_webhook_endpoint_repository impo
 )
 
 __all__ = [
-    "CHANGED_CONTENT",
-    "OUTBOX_EVENTS_FLAG",
-    "PENDING_CONTENT_IDS",
-    "PENDING_WORK_FLAG",
-    "QUEUED_JOB_IDS",
     "SqlApiKeyRepository",
     "SqlAuditRepository",
     "SqlContentRepository",
@@ -47,9 +41,13 @@ __all__ = [
     "SqlFailedTaskRepository",
     "SqlIdempotencyRepository",
     "SqlJobRepository",
+    "SqlModerationUnits",
     "SqlPolicyRepository",
+    "SqlRepositorySet",
     "SqlScoreSuggestionRepository",
     "SqlTenantRepository",
+    "SqlTransactions",
     "SqlWebhookDeliveryRepository",
     "SqlWebhookEndpointRepository",
+    "auto_moderation_service",
 ]

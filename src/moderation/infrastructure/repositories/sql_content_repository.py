@@ -16,16 +16,8 @@ from moderation.domain.models import (
     ModerationStatus,
 )
 from moderation.infrastructure.database.tables import ContentRow, ContentTagRow
+from moderation.infrastructure.database.tracked_session import effects_of
 from moderation.infrastructure.telemetry import current_traceparent
-
-# Raised by the session dependency after commit: new pending work for the background worker.
-PENDING_WORK_FLAG = "moderation.pending_work"
-# The ids of the pending items a session added: after commit they are sent to the task queue
-# (Celery mode), where a worker on another machine cannot be woken any other way.
-PENDING_CONTENT_IDS = "moderation.pending_content_ids"
-# (tenant id, item id) of every item whose visible state a session changed: after commit they
-# are invalidated in the content read cache.
-CHANGED_CONTENT = "moderation.changed_content"
 
 
 class SqlContentRepository:
@@ -42,8 +34,7 @@ class SqlContentRepository:
         )
         await self._session.flush()
         if item.moderation_status == ModerationStatus.PENDING:
-            self._session.info[PENDING_WORK_FLAG] = True
-            self._session.info.setdefault(PENDING_CONTENT_IDS, []).append(item.id)
+            effects_of(self._session).content_pending([item.id])
 
     async def add_new(self, items: list[ContentItem], *, due_at: datetime | None) -> list[UUID]:
         """Store those of `items` whose id is not stored yet, in one statement that skips the
@@ -72,8 +63,7 @@ class SqlContentRepository:
         await self._session.flush()
         pending = [i.id for i in created if i.moderation_status == ModerationStatus.PENDING]
         if pending:
-            self._session.info[PENDING_WORK_FLAG] = True
-            self._session.info.setdefault(PENDING_CONTENT_IDS, []).extend(pending)
+            effects_of(self._session).content_pending(pending)
         return [item.id for item in created]
 
     async def get(self, tenant_id: UUID, content_id: UUID) -> ContentItem | None:
@@ -114,7 +104,7 @@ class SqlContentRepository:
         )
         changed = bool(getattr(result, "rowcount", 0))
         if changed:
-            self._session.info.setdefault(CHANGED_CONTENT, set()).add((item.tenant_id, item.id))
+            effects_of(self._session).content_changed(item.tenant_id, item.id)
         return changed
 
     async def search(

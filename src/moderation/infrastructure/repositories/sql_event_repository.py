@@ -7,11 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import DomainEvent
 from moderation.infrastructure.database.tables import OutboxRow
+from moderation.infrastructure.database.tracked_session import effects_of
 from moderation.infrastructure.telemetry import current_traceparent
-
-# Set on the session when an event was written: after commit, whoever owns the session wakes the
-# outbox relay, so events leave at once instead of at the relay's next poll.
-OUTBOX_EVENTS_FLAG = "moderation.outbox_events"
 
 
 class SqlEventRepository:
@@ -23,7 +20,7 @@ class SqlEventRepository:
     async def add(self, event: DomainEvent) -> None:
         self._session.add(_row(event, current_traceparent()))
         await self._session.flush()
-        self._session.info[OUTBOX_EVENTS_FLAG] = True
+        effects_of(self._session).events_written()
 
     async def add_many(self, events: Sequence[DomainEvent]) -> None:
         """Store several events with one flush (bulk imports: a flush per event halved them)."""
@@ -32,7 +29,7 @@ class SqlEventRepository:
         trace_parent = current_traceparent()
         self._session.add_all(_row(event, trace_parent) for event in events)
         await self._session.flush()
-        self._session.info[OUTBOX_EVENTS_FLAG] = True
+        effects_of(self._session).events_written()
 
     async def claim_unpublished(self, limit: int) -> list[DomainEvent]:
         """The oldest unpublished events, locked until this transaction ends.

@@ -8,9 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import Job, JobKind, JobStatus
 from moderation.infrastructure.database.tables import JobRow
-
-# The ids of the jobs a session created: after commit their task is sent to the queue.
-QUEUED_JOB_IDS = "moderation.queued_job_ids"
+from moderation.infrastructure.database.tracked_session import effects_of
 
 _UNFINISHED = (str(JobStatus.QUEUED), str(JobStatus.RUNNING))
 
@@ -45,7 +43,7 @@ class SqlJobRepository:
             )
         )
         await self._session.flush()
-        self._session.info.setdefault(QUEUED_JOB_IDS, []).append(job.id)
+        effects_of(self._session).job_queued(job.id)
 
     async def get(self, tenant_id: UUID, job_id: UUID) -> Job | None:
         row = await self._session.scalar(

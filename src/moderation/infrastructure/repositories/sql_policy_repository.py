@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from moderation.core.exceptions import ConflictError
 from moderation.domain.policy import ModerationPolicy, TenantPolicy
 from moderation.infrastructure.database.tables import PolicyRow
+from moderation.infrastructure.database.tracked_session import effects_of
 from moderation.ml.policy.moderation_policy import MAX_RULES
 
 _log = structlog.get_logger(__name__)
@@ -43,6 +44,7 @@ class SqlPolicyRepository:
         except IntegrityError as error:
             # Two writers raced for the same version number: the later one must re-read.
             raise ConflictError("the policy was changed concurrently; retry") from error
+        effects_of(self._session).policy_changed(policy.tenant_id)
 
 
 # A version never changes once written, so parsed policies are shared process-wide: parsing is

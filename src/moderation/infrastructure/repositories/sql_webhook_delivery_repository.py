@@ -15,6 +15,7 @@ from moderation.domain.models import (
     WebhookEndpoint,
 )
 from moderation.infrastructure.database.tables import WebhookDeliveryRow, WebhookEndpointRow
+from moderation.infrastructure.database.tracked_session import effects_of
 from moderation.infrastructure.repositories.sql_webhook_endpoint_repository import (
     to_domain as endpoint_to_domain,
 )
@@ -43,6 +44,8 @@ class SqlWebhookDeliveryRepository:
             )
             result = await self._session.execute(statement)
             inserted += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        if inserted:
+            effects_of(self._session).deliveries_added()
         return inserted
 
     async def page_for_endpoint(

@@ -1,6 +1,7 @@
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from moderation.core.backoff import Backoff
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,8 @@ class RetrySchedule:
 
     def delay(self, failed_attempts: int) -> float:
         """Seconds to wait after the `failed_attempts`-th failure (1 for the first)."""
-        exponent = min(max(failed_attempts, 1) - 1, 40)
-        delay = min(self.max_delay_seconds, self.base_seconds * 2.0**exponent)
-        return delay * (1.0 - self.jitter * random.random())  # noqa: S311 - jitter, not security
+        backoff = Backoff(self.base_seconds, self.max_delay_seconds, self.jitter, max_exponent=40)
+        return backoff.delay(max(failed_attempts, 1) - 1)
 
     def deadline(self, created_at: datetime) -> datetime:
         """The end of the retry window of a delivery created at `created_at`."""

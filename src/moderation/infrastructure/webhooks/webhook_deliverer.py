@@ -11,6 +11,7 @@ import structlog
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
 
+from moderation.core.circuit_breaker import CircuitBreaker
 from moderation.core.config import Settings
 from moderation.domain.models import (
     WebhookAttempt,
@@ -37,12 +38,6 @@ _BREAKER_OPEN = "not attempted: the endpoint's circuit breaker is open after rep
 _LAST_ERROR = "; last error: "
 # How long `aclose` lets the attempts in flight finish before cancelling them.
 _CLOSE_GRACE_SECONDS = 5.0
-
-
-@dataclass
-class _Breaker:
-    failures: int = 0
-    open_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +120,7 @@ class WebhookDeliverer:
         )
         self._breaker_threshold = breaker_threshold
         self._breaker_cooldown = timedelta(seconds=breaker_cooldown_seconds)
-        self._breakers: dict[UUID, _Breaker] = {}
+        self._breakers: dict[UUID, CircuitBreaker] = {}
         self._on_outcome = on_outcome
         self.on_capacity: Callable[[], None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -280,19 +275,22 @@ class WebhookDeliverer:
         )
 
     async def _attempt(self, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> _Outcome:
-        breaker = self._breakers.setdefault(endpoint.id, _Breaker())
+        breaker = self._breakers.get(endpoint.id)
+        if breaker is None:
+            breaker = self._breakers[endpoint.id] = CircuitBreaker(
+                self._breaker_cooldown.total_seconds(), threshold=self._breaker_threshold
+            )
         now = datetime.now(UTC)
-        if breaker.open_until is not None and now < breaker.open_until:
-            return self._deferred(delivery, breaker.open_until, now)
+        # Wall-clock seconds: the time it opens until is also the deferred delivery's due time.
+        if breaker.is_open(now.timestamp()):
+            return self._deferred(delivery, datetime.fromtimestamp(breaker.open_until, UTC), now)
         attempt = delivery.attempts + 1
         status_code, error = await self._post_in_span(endpoint, delivery, attempt)
         now = datetime.now(UTC)
         if error is None:
-            breaker.failures, breaker.open_until = 0, None
+            breaker.succeeded()
             return _Outcome(WebhookDeliveryStatus.DELIVERED, attempt, None, status_code, None, now)
-        breaker.failures += 1
-        if breaker.failures >= self._breaker_threshold:
-            breaker.open_until = now + self._breaker_cooldown
+        breaker.failed(now.timestamp())
         retry_at = self.schedule.next_attempt(delivery.created_at, now, attempt)
         status = WebhookDeliveryStatus.FAILED if retry_at else WebhookDeliveryStatus.DEAD
         return _Outcome(status, attempt, retry_at, status_code, error)

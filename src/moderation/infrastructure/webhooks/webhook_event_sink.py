@@ -1,11 +1,8 @@
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import (
@@ -28,11 +25,6 @@ class WebhookEventSink:
     The HTTP requests themselves are the `WebhookDeliverer`'s job.
     """
 
-    def __init__(self, *, on_committed: Callable[[], None] | None = None) -> None:
-        # Called after the relay's transaction commits with new deliveries in it (typically the
-        # delivery worker's wake()), so they go out now rather than at its next poll.
-        self._on_committed = on_committed
-
     async def publish(self, session: AsyncSession, events: list[DomainEvent]) -> None:
         if not events:
             return
@@ -51,14 +43,9 @@ class WebhookEventSink:
         ]
         if not deliveries:
             return
-        inserted = await SqlWebhookDeliveryRepository(session).add_missing(deliveries)
-        if inserted and self._on_committed is not None:
-            callback = self._on_committed
-
-            def wake(_session: Any) -> None:
-                callback()
-
-            sa_event.listen(session.sync_session, "after_commit", wake, once=True)
+        # New deliveries wake the delivery worker once the relay's batch commits (an effect
+        # the repository notes), so they go out now rather than at its next poll.
+        await SqlWebhookDeliveryRepository(session).add_missing(deliveries)
 
 
 def _delivery(endpoint: WebhookEndpoint, event: DomainEvent, now: datetime) -> WebhookDelivery:

@@ -30,6 +30,12 @@ class HandlerContext:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _deliverer: "WebhookDeliverer | None" = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        # Items a handler creates (imports) are sent for moderation once committed, through this
+        # context's queue unless the process already chose how (the API: the same queue).
+        if self.database.after_commit.moderate is None:
+            self.database.after_commit.moderate = self.queue.moderate
+
     def webhook_deliverer(self) -> "WebhookDeliverer":
         """This context's webhook deliverer, made on first use and kept: its HTTP client (TLS
         context, connection pool) is costly to build per task."""
@@ -118,7 +124,7 @@ class HandlerContext:
         redis = connect_redis(settings.redis_url)
         # Even with content_cache_seconds=0 here: the API replicas may read through the cache.
         cache = ContentReadCache(redis, max(1, settings.content_cache_seconds))
-        database.add_commit_hook(cache.invalidate_committed)
+        database.after_commit.invalidate_content = cache.invalidate
         return [cache.close, redis.aclose]
 
     async def close(self) -> None:

@@ -26,11 +26,10 @@ from moderation.domain.models import (
 )
 from moderation.domain.services import ENGINE_ACTOR, STATUS_FOR_DECISION, ContentImportService
 from moderation.infrastructure.repositories import (
-    PENDING_CONTENT_IDS,
-    PENDING_WORK_FLAG,
     SqlContentRepository,
     SqlEventRepository,
     SqlJobRepository,
+    auto_moderation_service,
 )
 from moderation.workers.handlers.handler_context import HandlerContext
 from moderation.workers.handlers.import_reader import ImportReader
@@ -42,7 +41,6 @@ from moderation.workers.handlers.job_failed_error import (
     frames,
     sqlstate,
 )
-from moderation.workers.handlers.services import auto_moderation_service
 
 log = structlog.get_logger(__name__)
 
@@ -256,10 +254,9 @@ class JobRunner:
             }
             if progress is not None:
                 cancel = await self._progress(session, job, progress, counted)
-            new_ids: list[UUID] = session.info.pop(PENDING_CONTENT_IDS, [])
-            session.info.pop(PENDING_WORK_FLAG, None)
+        # The new items are sent for moderation once committed (an effect the repository
+        # notes); a lost send is recovered by the sweeper.
         result.update(counted)
-        await self._send_for_moderation(new_ids)
         return cancel
 
     async def _store_each(
@@ -373,15 +370,6 @@ class JobRunner:
     async def _report(self, processed: int, total: int | None) -> None:
         if self._on_progress is not None:
             await self._on_progress(processed, total)
-
-    async def _send_for_moderation(self, content_ids: list[UUID]) -> None:
-        if not content_ids:
-            return
-        try:
-            await self._context.queue.moderate(content_ids)
-        except Exception:
-            # Committed items are pending in the database: the sweeper sends them later.
-            log.warning("job.moderation_send_failed", items=len(content_ids), exc_info=True)
 
     def _batch_size(self, job: Job) -> int:
         return int(job.params.get("batch_size") or self._context.settings.job_batch_size)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-import structlog
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from moderation.api.dependencies import JobServiceDep, PrincipalDep, ResourcesDep, require_scope
@@ -16,10 +15,8 @@ from moderation.api.schemas import JobPageResponse, JobResponse, RescoreRequest
 from moderation.core.exceptions import ForbiddenError, InvalidRequestError, PayloadTooLargeError
 from moderation.domain.models import Job, JobKind, Scope
 from moderation.domain.services import JobService
-from moderation.infrastructure.repositories import QUEUED_JOB_IDS, SqlJobRepository
+from moderation.infrastructure.repositories import SqlJobRepository
 from moderation.workers.handlers import discard_upload, import_path
-
-log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
@@ -111,16 +108,10 @@ async def submit_import(
             job = await JobService(SqlJobRepository(session)).submit_import(
                 principal, job_id, file=name, file_format=chosen, size=size
             )
-            session.info.pop(QUEUED_JOB_IDS, None)  # sent just below
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    if resources.job_queue is not None:
-        try:
-            await resources.job_queue.run_job(job.id)
-        except Exception:
-            # The job is committed: the sweeper sends it after its grace period.
-            log.warning("jobs.send_failed", job_id=str(job.id), exc_info=True)
+    # Its task was sent when the transaction committed (a lost send: the sweeper re-sends it).
     return _accepted(job, response)
 
 

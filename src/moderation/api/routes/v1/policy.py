@@ -8,7 +8,6 @@ from moderation.api.dependencies import (
     PolicyServiceDep,
     PrincipalDep,
     TenantPolicyDep,
-    forget_policy,
     require_scope,
 )
 from moderation.api.openapi_responses import AUTHENTICATED, problems
@@ -67,7 +66,6 @@ async def put_policy(
     updated = await service.replace(
         principal.tenant_id, policy, principal.actor, expected_version=expected
     )
-    forget_policy(principal.tenant_id)
     response.headers["ETag"] = f'"{updated.version}"'
     return _policy(updated)
 
