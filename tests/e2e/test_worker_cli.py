@@ -29,6 +29,7 @@ from moderation.infrastructure.repositories import (
     SqlIdempotencyRepository,
     SqlJobRepository,
     SqlTenantRepository,
+    SqlTransactions,
 )
 from moderation.workers.handlers import record_dead_letter
 
@@ -246,7 +247,12 @@ async def _dead_import(data_dir: Path, tenant_name: str) -> tuple[uuid.UUID, uui
             )
         letter_id = uuid.uuid4()
         recorded = await record_dead_letter(
-            database, letter_id, TaskName.RUN_JOB, [str(job_id)], "OSError('disk gone')", 6
+            SqlTransactions(database),
+            letter_id,
+            TaskName.RUN_JOB,
+            [str(job_id)],
+            "OSError('disk gone')",
+            6,
         )
         assert recorded
     finally:

@@ -1,44 +1,83 @@
-import asyncio
-from dataclasses import dataclass, field
+"""What the API needs of its process: built once by the composition root
+(`moderation.bootstrap`), which stores it on `app.state.resources`."""
 
-from redis.asyncio import Redis
+import asyncio
+from typing import TYPE_CHECKING, Annotated, Protocol
+
+from fastapi import Depends, Request
 
 from moderation.core.config import Settings
 from moderation.core.jwt_verifier import JwtVerifier
-from moderation.domain.services import JobQueue
-from moderation.infrastructure.cache import ContentReadCache, ScoreCache
-from moderation.infrastructure.database import Database
-from moderation.infrastructure.messaging import OutboxRelay
-from moderation.infrastructure.metrics import ServiceMetrics
-from moderation.infrastructure.ml import BatchingScorer
-from moderation.infrastructure.rate_limit import RateLimiter
-from moderation.workers import (
-    CoalescingTrigger,
-    InProcessWorker,
-    PendingSweeper,
-    WebhookDeliveryWorker,
-)
+from moderation.domain.services import EgressPolicy, JobQueue, ScoringCache, Transactions
+
+if TYPE_CHECKING:
+    # Types only: the API reaches infrastructure through what the composition root hands it.
+    from moderation.api.backlog_gate import BacklogGate
+    from moderation.api.credential_cache import CredentialCache
+    from moderation.api.policy_cache import PolicyCache
+    from moderation.infrastructure.cache import ContentReadCache
+    from moderation.infrastructure.database import Database
+    from moderation.infrastructure.metrics import ServiceMetrics
+    from moderation.infrastructure.ml import BatchingScorer
+    from moderation.infrastructure.rate_limit import RateLimiter
 
 
-@dataclass
-class AppResources:
-    """Everything one process builds at start-up (in `lifespan`) and shares between requests."""
+class AppResources(Protocol):
+    """The process's shared resources as routes and dependencies see them: read-only here, as
+    only the composition root builds or replaces them."""
 
-    settings: Settings
-    database: Database
-    metrics: ServiceMetrics
-    rate_limiter: RateLimiter
-    jwt: JwtVerifier
-    redis: Redis | None = None
-    content_cache: ContentReadCache | None = None
-    score_cache: ScoreCache | None = None
-    scorer: BatchingScorer | None = None
-    worker: InProcessWorker | None = None
-    webhook_worker: WebhookDeliveryWorker | None = None
-    relay: OutboxRelay | None = None
-    delivery_trigger: CoalescingTrigger | None = None
-    # Background tasks: Celery when MODERATION_BROKER_URL is set, in-process otherwise.
-    job_queue: JobQueue | None = None
-    sweeper: PendingSweeper | None = None
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    startup_error: str | None = None
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def transactions(self) -> Transactions: ...
+
+    @property
+    def database(self) -> "Database": ...
+
+    @property
+    def metrics(self) -> "ServiceMetrics": ...
+
+    @property
+    def rate_limiter(self) -> "RateLimiter": ...
+
+    @property
+    def jwt(self) -> JwtVerifier: ...
+
+    @property
+    def egress(self) -> EgressPolicy: ...
+
+    @property
+    def credentials(self) -> "CredentialCache": ...
+
+    @property
+    def policies(self) -> "PolicyCache": ...
+
+    @property
+    def backlog(self) -> "BacklogGate": ...
+
+    @property
+    def content_cache(self) -> "ContentReadCache | None": ...
+
+    @property
+    def score_cache(self) -> ScoringCache | None: ...
+
+    @property
+    def scorer(self) -> "BatchingScorer | None": ...
+
+    @property
+    def job_queue(self) -> JobQueue | None: ...
+
+    @property
+    def ready(self) -> asyncio.Event: ...
+
+    @property
+    def startup_error(self) -> str | None: ...
+
+
+async def get_resources(request: Request) -> AppResources:
+    resources: AppResources = request.app.state.resources
+    return resources
+
+
+ResourcesDep = Annotated[AppResources, Depends(get_resources)]

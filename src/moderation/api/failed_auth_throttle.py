@@ -1,10 +1,13 @@
 import ipaddress
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 
 from moderation.core.exceptions import RateLimitedError
-from moderation.infrastructure.rate_limit import RateLimiter
+
+if TYPE_CHECKING:
+    from moderation.infrastructure.rate_limit import RateLimiter
 
 # One IPv6 client is given a whole /64 by its provider; counting per address would give it 2^64
 # fresh budgets.
@@ -24,7 +27,7 @@ class FailedAuthThrottle:
 
     def __init__(
         self,
-        limiter: RateLimiter,
+        limiter: "RateLimiter",
         limit: int,
         on_refused: Callable[[], None] | None = None,
     ) -> None:

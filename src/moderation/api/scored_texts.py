@@ -2,8 +2,7 @@
 
 from moderation.domain.models import Principal
 from moderation.domain.policy import TenantPolicy
-from moderation.domain.services import TextScorer
-from moderation.infrastructure.cache import ScoreCache
+from moderation.domain.services import ScoringCache, TextScorer
 
 
 async def scored_texts(
@@ -11,7 +10,7 @@ async def scored_texts(
     scorer: TextScorer,
     tenant_policy: TenantPolicy,
     principal: Principal,
-    cache: ScoreCache | None,
+    cache: ScoringCache | None,
 ) -> list[dict[str, object]]:
     """Each text's result as JSON-ready dicts, through the score cache when there is one (the
     same results, engine batching and limits whichever route asked)."""

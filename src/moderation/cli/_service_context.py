@@ -1,4 +1,5 @@
-"""Shared plumbing for the CLI's service commands: settings, a migrated database, a session."""
+"""Shared plumbing for the CLI's service commands: settings, a migrated database, a
+transaction."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -6,11 +7,11 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.core.config import Settings
 from moderation.core.exceptions import ModerationError
-from moderation.infrastructure.database import Database, Migrator
+from moderation.domain.repositories import RepositorySet
+from moderation.infrastructure.database import Migrator
 
 T = TypeVar("T")
 
@@ -25,20 +26,18 @@ def load_settings() -> Settings:
         raise typer.Exit(2) from error
 
 
-def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def run_in_transaction(work: Callable[[RepositorySet], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction on the configured (migrated) database."""
+    from moderation.bootstrap.worker_context import standalone_transactions
+
     settings = load_settings()
-    url = settings.effective_database_url
 
     async def main() -> T:
         if settings.auto_migrate:
-            await Migrator(url).upgrade_async()
-        database = Database(url)
-        try:
-            async with database.transaction() as session:
-                return await work(session)
-        finally:
-            await database.dispose()
+            await Migrator(settings.effective_database_url).upgrade_async()
+        async with standalone_transactions(settings) as transactions:
+            async with transactions.transaction() as repos:
+                return await work(repos)
 
     try:
         return asyncio.run(main())

@@ -69,24 +69,18 @@ async def _backfill(
     batch_size: int,
     report: Callable[[int, int | None], Awaitable[None]],
 ) -> Job | None:
+    from moderation.bootstrap.worker_context import standalone_context
     from moderation.domain.services import JobService, TenantService
     from moderation.infrastructure.database import Migrator
-    from moderation.infrastructure.repositories import (
-        SqlApiKeyRepository,
-        SqlJobRepository,
-        SqlTenantRepository,
-    )
-    from moderation.workers.handlers import HandlerContext, JobRunner
+    from moderation.workers.handlers import JobRunner
 
     if settings.auto_migrate:
         await Migrator(settings.effective_database_url).upgrade_async()
-    context = HandlerContext.standalone(settings, LocalQueue())
+    context = standalone_context(settings, LocalQueue())
     try:
-        async with context.database.transaction() as session:
-            found = await TenantService(
-                SqlTenantRepository(session), SqlApiKeyRepository(session)
-            ).tenant(tenant)
-            job = await JobService(SqlJobRepository(session)).submit_rescore(
+        async with context.transactions.transaction() as repos:
+            found = await TenantService(repos.tenants, repos.api_keys).tenant(tenant)
+            job = await JobService(repos.jobs).submit_rescore(
                 found.id,
                 "cli:backfill",
                 status=status,

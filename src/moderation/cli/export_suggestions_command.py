@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.cli._service_context import err, run_in_transaction
 from moderation.cli.tenant_commands import tenant_service
 from moderation.domain.models import ScoreSuggestion
+from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import ScoreSuggestionService
-from moderation.infrastructure.repositories import SqlScoreSuggestionRepository
 
 
 def export_suggestions(
@@ -32,9 +31,9 @@ def export_suggestions(
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
 
-    async def work(session: AsyncSession) -> int:
-        found = await tenant_service(session).tenant(tenant)
-        service = ScoreSuggestionService(SqlScoreSuggestionRepository(session))
+    async def work(repos: RepositorySet) -> int:
+        found = await tenant_service(repos).tenant(tenant)
+        service = ScoreSuggestionService(repos.suggestions)
         count = 0
         async for suggestion in service.export(found.id):
             sink.write(json.dumps(_record(suggestion), ensure_ascii=False) + "\n")

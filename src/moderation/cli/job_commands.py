@@ -7,14 +7,13 @@ from uuid import UUID
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.cli._service_context import err, load_settings, run_in_transaction
 from moderation.cli.local_queue import LocalQueue
 from moderation.core.config import Settings
 from moderation.domain.models import FailedTask
+from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import DeadLetterService
-from moderation.infrastructure.repositories import SqlFailedTaskRepository, SqlJobRepository
 
 jobs_app = typer.Typer(
     help="Background tasks that failed every attempt: list and replay them.",
@@ -22,8 +21,8 @@ jobs_app = typer.Typer(
 )
 
 
-def _dead_letters(session: AsyncSession) -> DeadLetterService:
-    return DeadLetterService(SqlFailedTaskRepository(session), SqlJobRepository(session))
+def _dead_letters(repos: RepositorySet) -> DeadLetterService:
+    return DeadLetterService(repos.failed_tasks, repos.jobs)
 
 
 @jobs_app.command("failed")
@@ -35,8 +34,8 @@ def failed(
 ) -> None:
     """List dead letters, newest first."""
 
-    async def work(session: AsyncSession) -> list[FailedTask]:
-        return await _dead_letters(session).recent(limit=limit, include_replayed=show_all)
+    async def work(repos: RepositorySet) -> list[FailedTask]:
+        return await _dead_letters(repos).recent(limit=limit, include_replayed=show_all)
 
     table = Table("id", "task", "args", "attempts", "failed", "replayed", "error")
     for task in run_in_transaction(work):
@@ -65,8 +64,8 @@ def retry(
     except ValueError as error:
         raise typer.BadParameter("not a task id", param_hint="TASK_ID") from error
 
-    async def work(session: AsyncSession) -> FailedTask:
-        return await _dead_letters(session).prepare_replay(wanted, force=force)
+    async def work(repos: RepositorySet) -> FailedTask:
+        return await _dead_letters(repos).prepare_replay(wanted, force=force)
 
     task = run_in_transaction(work)
     settings = load_settings()
@@ -90,12 +89,13 @@ async def _replay(settings: Settings, task: FailedTask) -> str:
         finally:
             await queue.close()
         return "to the workers"
-    from moderation.workers.handlers import HANDLERS, HandlerContext
+    from moderation.bootstrap.worker_context import standalone_context
+    from moderation.workers.handlers import HANDLERS
 
     handler = HANDLERS.get(task.task_name)
     if handler is None:
         raise ValueError(f"unknown task {task.task_name}")
-    context = HandlerContext.standalone(settings, LocalQueue())
+    context = standalone_context(settings, LocalQueue())
     try:
         await handler(context, args)
     finally:

@@ -5,11 +5,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.cli._service_context import err, run_in_transaction
 from moderation.cli.tenant_commands import tenant_service
 from moderation.domain.models import ApiKey, Scope
+from moderation.domain.repositories import RepositorySet
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
@@ -45,8 +45,8 @@ def create(
     """Create a key. The key is printed once, on the last line of stdout; only its hash is kept."""
     wanted = parse_scopes(scopes)
 
-    async def work(session: AsyncSession) -> tuple[ApiKey, str]:
-        return await tenant_service(session).create_key(tenant, wanted, name)
+    async def work(repos: RepositorySet) -> tuple[ApiKey, str]:
+        return await tenant_service(repos).create_key(tenant, wanted, name)
 
     key, secret = run_in_transaction(work)
     err.print(
@@ -62,8 +62,8 @@ def list_keys(
 ) -> None:
     """List a tenant's keys (never the secrets)."""
 
-    async def work(session: AsyncSession) -> list[ApiKey]:
-        return await tenant_service(session).list_keys(tenant)
+    async def work(repos: RepositorySet) -> list[ApiKey]:
+        return await tenant_service(repos).list_keys(tenant)
 
     table = Table("id", "prefix", "name", "scopes", "created", "revoked")
     for key in run_in_transaction(work):
@@ -82,8 +82,8 @@ def list_keys(
 def revoke(key: Annotated[str, typer.Argument(help="Key id or prefix.")]) -> None:
     """Revoke a key; requests with it fail within seconds."""
 
-    async def work(session: AsyncSession) -> ApiKey:
-        return await tenant_service(session).revoke_key(key)
+    async def work(repos: RepositorySet) -> ApiKey:
+        return await tenant_service(repos).revoke_key(key)
 
     revoked = run_in_transaction(work)
     typer.echo(f"revoked {revoked.id} (prefix {revoked.prefix})")

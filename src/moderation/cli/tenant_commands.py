@@ -3,26 +3,25 @@
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.cli._service_context import run_in_transaction
 from moderation.domain.models import Tenant
+from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import TenantService
-from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenantRepository
 
 tenants_app = typer.Typer(help="Create and list tenants.", no_args_is_help=True)
 
 
-def tenant_service(session: AsyncSession) -> TenantService:
-    return TenantService(SqlTenantRepository(session), SqlApiKeyRepository(session))
+def tenant_service(repos: RepositorySet) -> TenantService:
+    return TenantService(repos.tenants, repos.api_keys)
 
 
 @tenants_app.command("create")
 def create(name: str = typer.Argument(help="Unique tenant name, e.g. 'acme'.")) -> None:
     """Create a tenant; prints its id."""
 
-    async def work(session: AsyncSession) -> Tenant:
-        return await tenant_service(session).create_tenant(name)
+    async def work(repos: RepositorySet) -> Tenant:
+        return await tenant_service(repos).create_tenant(name)
 
     tenant = run_in_transaction(work)
     typer.echo(f"tenant {tenant.name} {tenant.id}")
@@ -32,8 +31,8 @@ def create(name: str = typer.Argument(help="Unique tenant name, e.g. 'acme'.")) 
 def list_tenants() -> None:
     """List tenants."""
 
-    async def work(session: AsyncSession) -> list[Tenant]:
-        return await tenant_service(session).list_tenants()
+    async def work(repos: RepositorySet) -> list[Tenant]:
+        return await tenant_service(repos).list_tenants()
 
     table = Table("name", "id", "created")
     for tenant in run_in_transaction(work):

@@ -3,13 +3,13 @@
 from typing import Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.cli._service_context import err, load_settings, run_in_transaction
 from moderation.cli.key_commands import ALL_SCOPES, parse_scopes
 from moderation.cli.tenant_commands import tenant_service
 from moderation.core.jwt_verifier import JwtVerifier
 from moderation.domain.models import Tenant
+from moderation.domain.repositories import RepositorySet
 
 tokens_app = typer.Typer(
     help="Mint JWTs signed with this install's HS256 secret (local tools, scripts).",
@@ -45,8 +45,8 @@ def mint(
             param_hint="--ttl",
         )
 
-    async def work(session: AsyncSession) -> Tenant:
-        return await tenant_service(session).tenant(tenant)
+    async def work(repos: RepositorySet) -> Tenant:
+        return await tenant_service(repos).tenant(tenant)
 
     found = run_in_transaction(work)
     try:

@@ -39,7 +39,7 @@ def worker(
     if pool not in ("threads", "prefork", "solo"):
         raise typer.BadParameter("must be threads, prefork or solo", param_hint="--pool")
     wanted = [name.strip() for name in queues.split(",") if name.strip()]
-    from moderation.workers.celery_app import QUEUES, create_celery_app
+    from moderation.workers.celery_app import QUEUES
 
     unknown = sorted(set(wanted) - set(QUEUES))
     if unknown or not wanted:
@@ -65,7 +65,9 @@ def worker(
         # Before any task runs: the context a task carries from its sender becomes its parent.
         tracing.instrument_celery()
         tracing.instrument_all_databases()
-    app = create_celery_app(settings)
+    from moderation.bootstrap.worker_context import celery_worker_app
+
+    app = celery_worker_app(settings)
     argv = [
         "worker",
         f"--concurrency={concurrency}",

@@ -38,8 +38,11 @@ ContextFactory = Callable[[Settings, CeleryJobQueue], Awaitable[HandlerContext]]
 QUEUES = ("moderation", "jobs", "webhooks")
 
 
-async def _standalone_context(settings: Settings, queue: CeleryJobQueue) -> HandlerContext:
-    return HandlerContext.standalone(settings, queue)
+async def _no_context(settings: Settings, queue: CeleryJobQueue) -> HandlerContext:
+    # An app made only to send tasks (the API, `moderation jobs retry`) runs none: only a
+    # worker's app is given the factory of the context its handlers run with.
+    del settings, queue
+    raise RuntimeError("this Celery app only sends tasks: it was made without a context_factory")
 
 
 class _Runtime:
@@ -106,9 +109,10 @@ def create_celery_app(
 ) -> Celery:
     """The app for `settings.broker_url`, with every handler registered as a task.
 
-    `context_factory` builds the handlers' context in the worker process (default: its own
-    database pool, and the configured model loaded on first use); tests pass one that shares
-    an already loaded engine.
+    `context_factory` builds the handlers' context in the worker process: the composition
+    root's (`moderation.bootstrap.worker_context.celery_worker_app`) opens its own database
+    pool and loads the configured model on first use; tests pass one that shares an already
+    loaded engine. Without one the app can only send tasks, as the API's and the CLI's do.
     """
     if not settings.broker_url:
         raise ValueError("MODERATION_BROKER_URL is not set")
@@ -157,7 +161,7 @@ def create_celery_app(
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
     queue = CeleryJobQueue(app)
-    runtime = _Runtime(settings, queue, context_factory or _standalone_context)
+    runtime = _Runtime(settings, queue, context_factory or _no_context)
     app.moderation_runtime = runtime
 
     class DeadLetteringTask(Task):  # type: ignore[misc]
@@ -173,7 +177,7 @@ def create_celery_app(
             try:
                 runtime.run(
                     lambda context: record_dead_letter(
-                        context.database, UUID(task_id), self.name, args, repr(exc), attempts
+                        context.transactions, UUID(task_id), self.name, args, repr(exc), attempts
                     )
                 )
             except Exception:
@@ -221,7 +225,7 @@ async def _load_engine(context: HandlerContext) -> None:
 
 async def _sweep_uploads(context: HandlerContext) -> None:
     # Uploads of imports that no job will read again (never raises: it logs).
-    await sweep_orphan_uploads(context.database, context.settings)
+    await sweep_orphan_uploads(context.transactions, context.settings)
 
 
 def _task_body(runtime: _Runtime, handler: Handler) -> Callable[..., None]:

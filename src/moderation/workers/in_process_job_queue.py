@@ -9,7 +9,7 @@ import structlog
 from moderation.core.config import Settings
 from moderation.core.exceptions import ServiceUnavailableError
 from moderation.domain.models import TaskName
-from moderation.domain.services import TextScorer
+from moderation.domain.services import TextScorer, Transactions
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.workers.handlers import (
@@ -32,6 +32,9 @@ class InProcessJobQueue:
     The same handlers as the Celery workers, with the same bounded retries (exponential
     backoff, full jitter) and the same dead letters. At most `concurrency` tasks run at once;
     auto-moderation is left to the in-process worker, which `moderate` only wakes.
+
+    The handlers reach storage through `transactions`; `database` (the same storage) is what
+    their context wires after-commit actions and the webhook deliverer on.
     """
 
     def __init__(
@@ -40,6 +43,7 @@ class InProcessJobQueue:
         settings: Settings,
         scorer: Callable[[], TextScorer | None],
         *,
+        transactions: Transactions,
         wake: Callable[[], None] | None = None,
         retry: RetryPolicy | None = None,
         metrics: ServiceMetrics | None = None,
@@ -60,6 +64,7 @@ class InProcessJobQueue:
 
         self.context = HandlerContext(
             database=database,
+            transactions=transactions,
             settings=settings,
             queue=self,
             scorer=current_scorer,
@@ -138,7 +143,7 @@ class InProcessJobQueue:
         log.error("task.dead_lettered", task=task_name, attempts=retries + 1, error=repr(failure))
         try:
             await record_dead_letter(
-                self.context.database, task_id, task_name, args, repr(failure), retries + 1
+                self.context.transactions, task_id, task_name, args, repr(failure), retries + 1
             )
         except Exception:
             log.exception("task.dead_letter_failed", task=task_name)

@@ -1,5 +1,4 @@
-from moderation.domain.services import TextScorer
-from moderation.infrastructure.database import Database
+from moderation.domain.services import TextScorer, Transactions
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.workers.moderation_runtime import pending_moderation
 from moderation.workers.polling_loop import PollingLoop
@@ -12,7 +11,7 @@ class InProcessWorker(PollingLoop):
 
     def __init__(
         self,
-        database: Database,
+        transactions: Transactions,
         scorer: TextScorer,
         *,
         batch_size: int = 32,
@@ -27,7 +26,7 @@ class InProcessWorker(PollingLoop):
             return scorer
 
         self._moderation = pending_moderation(
-            database,
+            transactions,
             loaded,
             batch_size=batch_size,
             lease_seconds=lease_seconds,

@@ -1,11 +1,14 @@
-"""The auto-moderation use case as both runtimes run it: on the process's database, with the
+"""The auto-moderation use case as both runtimes run it: on the process's storage, with the
 workers' tracing spans and the content retry backoff."""
 
 from moderation.core.backoff import Backoff
-from moderation.domain.services import ModerationMetrics, PendingModeration
+from moderation.domain.services import (
+    ModerationMetrics,
+    PendingModeration,
+    TransactionalModerationUnits,
+    Transactions,
+)
 from moderation.domain.services.pending_moderation import ScorerProvider
-from moderation.infrastructure.database import Database
-from moderation.infrastructure.repositories import SqlModerationUnits
 from moderation.workers.moderation_spans import decide_span, score_span
 
 # A deferred item waits at most this long for its next attempt.
@@ -13,7 +16,7 @@ MAX_CONTENT_BACKOFF_SECONDS = 300.0
 
 
 def pending_moderation(
-    database: Database,
+    transactions: Transactions,
     scorer: ScorerProvider,
     *,
     batch_size: int,
@@ -21,9 +24,9 @@ def pending_moderation(
     base_backoff_seconds: float,
     metrics: ModerationMetrics | None = None,
 ) -> PendingModeration:
-    """`PendingModeration` on `database`, scoring with what `scorer` provides."""
+    """`PendingModeration` on `transactions`, scoring with what `scorer` provides."""
     return PendingModeration(
-        SqlModerationUnits(database),
+        TransactionalModerationUnits(transactions),
         scorer,
         batch_size=batch_size,
         lease_seconds=lease_seconds,

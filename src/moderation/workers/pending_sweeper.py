@@ -4,8 +4,7 @@ import contextlib
 import structlog
 
 from moderation.core.config import Settings
-from moderation.domain.services import JobQueue
-from moderation.infrastructure.database import Database
+from moderation.domain.services import JobQueue, Transactions
 from moderation.workers.handlers import sweep_overdue
 
 log = structlog.get_logger(__name__)
@@ -18,9 +17,14 @@ class PendingSweeper:
     `sweep_overdue`). Runs in each API process; replicas skip each other's locked rows."""
 
     def __init__(
-        self, database: Database, queue: JobQueue, settings: Settings, *, content: bool
+        self,
+        transactions: Transactions,
+        queue: JobQueue,
+        settings: Settings,
+        *,
+        content: bool,
     ) -> None:
-        self._database = database
+        self._transactions = transactions
         self._queue = queue
         self._settings = settings
         self._content = content
@@ -46,7 +50,7 @@ class PendingSweeper:
     async def run_once(self) -> tuple[int, int]:
         """One sweep: (items, jobs) re-sent."""
         return await sweep_overdue(
-            self._database, self._queue, self._settings, content=self._content
+            self._transactions, self._queue, self._settings, content=self._content
         )
 
     async def _loop(self) -> None:

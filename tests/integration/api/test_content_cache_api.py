@@ -205,7 +205,7 @@ async def test_an_engine_decision_of_the_in_process_worker_is_seen_by_the_next_g
 ) -> None:
     content_id = await _cached_pending(app, client, tenant, redis)
     resources = app.state.resources
-    worker = InProcessWorker(resources.database, resources.scorer, batch_size=1000)
+    worker = InProcessWorker(resources.transactions, resources.scorer, batch_size=1000)
 
     while await worker.run_once():
         pass

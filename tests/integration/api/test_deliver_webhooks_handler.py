@@ -19,6 +19,7 @@ from moderation.domain.services import WebhookService
 from moderation.infrastructure.database.tables import WebhookDeliveryRow
 from moderation.infrastructure.network import EgressGuard
 from moderation.infrastructure.repositories import (
+    SqlTransactions,
     SqlWebhookDeliveryRepository,
     SqlWebhookEndpointRepository,
 )
@@ -68,8 +69,8 @@ async def _deliveries(context: HandlerContext, receiver: WebhookReceiver, count:
         )
         for n in range(count)
     ]
-    async with context.database.transaction() as session:
-        await WebhookEventSink().publish(session, events)
+    async with SqlTransactions(context.database).transaction() as repos:
+        await WebhookEventSink().publish(repos, events)
     return endpoint.id
 
 

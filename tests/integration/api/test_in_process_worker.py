@@ -236,7 +236,7 @@ async def test_items_claimed_by_a_crashed_worker_are_retried_after_the_lease(
                 .where(ContentRow.id == uuid.UUID(content_id))
                 .values(attempts=1, next_attempt_at=lease_until)
             )
-        worker = InProcessWorker(resources.database, resources.scorer, batch_size=1000)
+        worker = InProcessWorker(resources.transactions, resources.scorer, batch_size=1000)
 
         await worker.run_once()
         leased = await _get(client, tenant, content_id)

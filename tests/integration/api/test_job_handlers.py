@@ -224,6 +224,7 @@ async def test_a_failing_task_is_retried_dead_lettered_and_replayed(
         context.database,
         worker_settings,
         lambda: None,
+        transactions=context.transactions,
         retry=RetryPolicy(max_retries=2, backoff_seconds=0.01, backoff_max_seconds=0.02),
     )
     try:
@@ -283,8 +284,8 @@ async def test_the_sweeper_resends_overdue_items_and_jobs_once(context: HandlerC
         )
     queue = RecordingQueue()
 
-    await sweep_overdue(context.database, queue, context.settings, content=True)
-    await sweep_overdue(context.database, queue, context.settings, content=True)
+    await sweep_overdue(context.transactions, queue, context.settings, content=True)
+    await sweep_overdue(context.transactions, queue, context.settings, content=True)
 
     assert queue.moderated.count(item_id) == 1
     assert queue.jobs.count(job_id) == 1

@@ -37,6 +37,7 @@ from moderation.api.dependencies import forget_credentials
 from moderation.core.config import Settings
 from moderation.domain.events import EventEnvelope
 from moderation.domain.models import DomainEvent
+from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import TenantService
 from moderation.infrastructure.database import Database, Migrator
 from moderation.infrastructure.database.tables import OutboxRow
@@ -322,7 +323,7 @@ class _CrashAfterPublish:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def publish(self, session: AsyncSession, events: list[DomainEvent]) -> None:  # noqa: ARG002
+    async def publish(self, repos: RepositorySet, events: list[DomainEvent]) -> None:  # noqa: ARG002
         self.calls += 1
         if self.calls == 1:
             raise RuntimeError("crashed before commit")

@@ -18,7 +18,7 @@ from moderation.core.config import Settings
 from moderation.domain.models import DomainEvent, WebhookEndpoint
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.network import AddressPolicy, EgressGuard
-from moderation.infrastructure.repositories import SqlWebhookEndpointRepository
+from moderation.infrastructure.repositories import SqlTransactions
 from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer, WebhookEventSink
 
 pytestmark = pytest.mark.asyncio
@@ -136,10 +136,10 @@ async def _stored_endpoint(app: FastAPI, tenant: TenantHandle, url: str) -> Webh
         created_at=datetime.now(UTC),
     )
     database: Database = app.state.resources.database
-    async with database.transaction() as session:
-        await SqlWebhookEndpointRepository(session).add(endpoint)
+    async with SqlTransactions(database).transaction() as repos:
+        await repos.webhook_endpoints.add(endpoint)
         await WebhookEventSink().publish(
-            session,
+            repos,
             [
                 DomainEvent(
                     event_id=uuid.uuid4(),

@@ -22,6 +22,7 @@ from moderation.infrastructure.database import Database
 from moderation.infrastructure.database.tables import WebhookDeliveryRow
 from moderation.infrastructure.network import AddressPolicy, EgressGuard
 from moderation.infrastructure.repositories import (
+    SqlTransactions,
     SqlWebhookDeliveryRepository,
     SqlWebhookEndpointRepository,
 )
@@ -74,8 +75,8 @@ async def _publish(
     previous = database.after_commit.wake_deliveries
     database.after_commit.wake_deliveries = wake
     try:
-        async with database.transaction() as session:
-            await WebhookEventSink().publish(session, events)
+        async with SqlTransactions(database).transaction() as repos:
+            await WebhookEventSink().publish(repos, events)
     finally:
         database.after_commit.wake_deliveries = previous
 

@@ -24,6 +24,7 @@ from moderation.core.config import Settings
 from moderation.domain.models import DomainEvent, Scope
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.network import AddressPolicy, EgressGuard
+from moderation.infrastructure.repositories import SqlTransactions
 from moderation.infrastructure.webhooks import RetrySchedule, WebhookDeliverer, WebhookEventSink
 from moderation.main import create_app
 from moderation.ml.engine import Engine
@@ -69,8 +70,8 @@ def _event(tenant: TenantHandle, event_type: str = "ContentModerated") -> Domain
 
 async def _publish(app: FastAPI, events: list[DomainEvent]) -> None:
     """What the outbox relay does with each batch: hand it to the sink inside a transaction."""
-    async with _database(app).transaction() as session:
-        await WebhookEventSink().publish(session, events)
+    async with SqlTransactions(_database(app)).transaction() as repos:
+        await WebhookEventSink().publish(repos, events)
 
 
 async def _register(
@@ -398,8 +399,8 @@ async def test_the_service_delivers_in_the_background(
             )
             receiver.secret = created.json()["secret"]
             event = _event(tenant)
-            async with app.state.resources.database.transaction() as session:
-                await WebhookEventSink().publish(session, [event])
+            async with SqlTransactions(app.state.resources.database).transaction() as repos:
+                await WebhookEventSink().publish(repos, [event])
             for _ in range(200):
                 if receiver.processed and receiver.requests[-1].status == 200:
                     break

@@ -5,12 +5,17 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from moderation.bootstrap.worker_context import invalidate_content_cache
 from moderation.core.config import Settings
 from moderation.domain.models import Principal, Scope
 from moderation.domain.services import JobQueue, TenantService
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.ml import BatchingScorer
-from moderation.infrastructure.repositories import SqlApiKeyRepository, SqlTenantRepository
+from moderation.infrastructure.repositories import (
+    SqlApiKeyRepository,
+    SqlTenantRepository,
+    SqlTransactions,
+)
 from moderation.ml.engine import Engine
 from moderation.workers.handlers import HandlerContext
 
@@ -51,12 +56,13 @@ def engine_context(
     recording = queue or RecordingQueue()
     return HandlerContext(
         database=database,
+        transactions=SqlTransactions(database),
         settings=settings,
         queue=recording,
         scorer=provide,
         closers=[
             scorer.close,
-            *HandlerContext.invalidate_content_cache(database, settings),
+            *invalidate_content_cache(database, settings),
             database.dispose,
         ],
     )

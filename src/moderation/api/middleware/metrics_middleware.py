@@ -1,10 +1,12 @@
 """Per-request Prometheus metrics labelled by route template."""
 
 import time
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from moderation.infrastructure.metrics import ServiceMetrics
+if TYPE_CHECKING:
+    from moderation.infrastructure.metrics import ServiceMetrics
 
 UNMATCHED_ROUTE = "unmatched"
 
@@ -26,7 +28,7 @@ class MetricsMiddleware:
     requests no route matched are labelled "unmatched". A request whose app raised counts as 500.
     """
 
-    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: "ServiceMetrics") -> None:
         self.app = app
         self.metrics = metrics
 

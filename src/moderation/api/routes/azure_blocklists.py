@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.api.azure.api_version import check_api_version
 from moderation.api.azure.azure_error import AZURE_CODE
@@ -19,7 +18,7 @@ from moderation.api.azure.resource_name_convertor import CONVERTOR
 from moderation.api.dependencies import (
     PolicyServiceDep,
     PrincipalDep,
-    SessionDep,
+    RepositoriesDep,
     SettingsDep,
     require_scope,
 )
@@ -37,6 +36,7 @@ from moderation.core.exceptions import InvalidRequestError
 from moderation.domain.models import Principal, Scope
 from moderation.domain.policy import BlocklistItem, ModerationPolicy, PolicyBlocklists
 from moderation.domain.policy.blocklist_item import is_blocklist_name
+from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import PolicyService
 from moderation.domain.services.blocklist_service import BlocklistService, Edit, T
 
@@ -90,7 +90,7 @@ async def create_or_update_text_blocklist(
     body: TextBlocklistPatch,
     principal: PrincipalDep,
     service: PolicyServiceDep,
-    session: SessionDep,
+    repos: RepositoriesDep,
     response: Response,
 ) -> TextBlocklist:
     """JSON merge patch: `description` is set, or removed when null, or kept when absent.
@@ -105,7 +105,7 @@ async def create_or_update_text_blocklist(
         policy, created = lists.with_list(name, changes)
         return policy, (created, _blocklist(PolicyBlocklists(policy), name))
 
-    created, blocklist = await _change(principal, service, session, edit)
+    created, blocklist = await _change(principal, service, repos, edit)
     response.status_code = 201 if created else 200
     return blocklist
 
@@ -138,12 +138,12 @@ async def delete_text_blocklist(
     blocklist_name: _ListName,
     principal: PrincipalDep,
     service: PolicyServiceDep,
-    session: SessionDep,
+    repos: RepositoriesDep,
 ) -> Response:
     """Removes the list and its items from the policy; 204 also when there was no such list,
     as Azure's REST guidelines have it (a DELETE is idempotent)."""
     name = _name(blocklist_name)
-    await _change(principal, service, session, lambda lists: (lists.without_list(name), None))
+    await _change(principal, service, repos, lambda lists: (lists.without_list(name), None))
     return Response(status_code=204)
 
 
@@ -160,7 +160,7 @@ async def add_or_update_blocklist_items(
     body: AddOrUpdateBlocklistItemsRequest,
     principal: PrincipalDep,
     service: PolicyServiceDep,
-    session: SessionDep,
+    repos: RepositoriesDep,
 ) -> AddOrUpdateBlocklistItemsResponse:
     """At most 100 items per request; item texts of up to 128 characters. An item with the
     text of an existing one (ignoring case and blanks) updates it and keeps its id. The
@@ -168,7 +168,7 @@ async def add_or_update_blocklist_items(
     an add past them is a 400 naming the limit, and nothing is stored."""
     name = _name(blocklist_name)
     inputs = [(i.text, i.description, i.blocklist_item_id) for i in body.blocklist_items]
-    items = await _change(principal, service, session, lambda lists: lists.with_items(name, inputs))
+    items = await _change(principal, service, repos, lambda lists: lists.with_items(name, inputs))
     return AddOrUpdateBlocklistItemsResponse(blocklist_items=[_item(item) for item in items])
 
 
@@ -184,12 +184,12 @@ async def remove_blocklist_items(
     body: RemoveBlocklistItemsRequest,
     principal: PrincipalDep,
     service: PolicyServiceDep,
-    session: SessionDep,
+    repos: RepositoriesDep,
 ) -> Response:
     """At most 100 ids per request; ids the list does not hold are ignored."""
     name = _name(blocklist_name)
     ids = body.blocklist_item_ids
-    await _change(principal, service, session, lambda lists: (lists.without_items(name, ids), None))
+    await _change(principal, service, repos, lambda lists: (lists.without_items(name, ids), None))
     return Response(status_code=204)
 
 
@@ -256,10 +256,11 @@ async def get_text_blocklist_item(
 
 
 async def _change(
-    principal: Principal, service: PolicyService, session: AsyncSession, edit: Edit[T]
+    principal: Principal, service: PolicyService, repos: RepositorySet, edit: Edit[T]
 ) -> T:
-    # The request's session holds nothing but this change, so a lost race may roll it back.
-    blocklists = BlocklistService(service, restart=session.rollback)
+    # The request's transaction holds nothing but this change, so a lost race may roll it
+    # back.
+    blocklists = BlocklistService(service, restart=repos.unit.rollback)
     # A change forgets the cached policy once committed (an effect the repository notes).
     _, result = await blocklists.change(principal.tenant_id, principal.actor, edit)
     return result

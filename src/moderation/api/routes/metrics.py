@@ -15,11 +15,10 @@ from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
-from moderation.api.app_resources import AppResources
-from moderation.api.dependencies import ResourcesDep, _bearer, failed_auth_throttle
+from moderation.api.app_resources import AppResources, ResourcesDep
+from moderation.api.authentication import bearer, failed_auth_throttle
 from moderation.api.openapi_responses import problems
 from moderation.core.exceptions import UnauthorizedError
-from moderation.infrastructure.repositories import SqlContentRepository, SqlEventRepository
 
 _log = structlog.get_logger(__name__)
 
@@ -37,7 +36,7 @@ router = APIRouter(tags=["operations"])
 async def metrics(
     request: Request,
     resources: ResourcesDep,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
 ) -> Response:
     """Prometheus text format. With `MODERATION_METRICS_TOKEN` set, that token is the bearer it
     needs (API keys and JWTs are not accepted); unset, it answers loopback clients only (401
@@ -96,9 +95,9 @@ async def _set_queue_depth(resources: AppResources) -> None:
     """Read the backlog from the database at scrape time: with Celery workers this process runs
     no worker loop that would keep the gauge current, and the table is the truth either way."""
     try:
-        async with resources.database.sessions() as session:
-            pending = await SqlContentRepository(session).pending_count()
-            unrelayed = await SqlEventRepository(session).unpublished_count()
+        async with resources.transactions.transaction(write=False) as repos:
+            pending = await repos.content.pending_count()
+            unrelayed = await repos.events.unpublished_count()
     except (SQLAlchemyError, OSError):
         # A database outage must not hide every other metric; the gauge keeps its last value.
         _log.warning("metrics.queue_depth_unavailable", exc_info=True)

@@ -22,8 +22,7 @@ from moderation.api.schemas.perspective import (
 from moderation.api.scored_texts import scored_texts
 from moderation.domain.models import ModerationResult, Principal, Scope
 from moderation.domain.policy import TenantPolicy
-from moderation.domain.services import TextScorer
-from moderation.infrastructure.cache import ScoreCache
+from moderation.domain.services import ScoringCache, TextScorer
 
 router = APIRouter(tags=["perspective"])
 
@@ -36,7 +35,7 @@ async def _scored(
     scorer: TextScorer,
     tenant_policy: TenantPolicy,
     principal: Principal,
-    cache: ScoreCache | None,
+    cache: ScoringCache | None,
 ) -> ModerationResult:
     # The /api/v1/moderate path (engine batching, tenant policy, score cache, limits), so a
     # text scores the same whichever API asked.

@@ -5,10 +5,10 @@ from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import NotFoundError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.events import EventEnvelope
 from moderation.domain.models import DomainEvent
+from moderation.domain.repositories import RepositorySet
 
 log = structlog.get_logger(__name__)
 
@@ -61,7 +61,7 @@ class NatsEventSink:
 
     async def publish(
         self,
-        session: AsyncSession,  # noqa: ARG002 - the broker is outside the transaction
+        repos: RepositorySet,  # noqa: ARG002 - the broker is outside the transaction
         events: list[DomainEvent],
     ) -> None:
         """Publish `events` in order, each acknowledged by the stream before the next."""

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from moderation.core.backoff import Backoff
 from moderation.domain.services.event_sink import EventSink
 from moderation.infrastructure.database import Database
-from moderation.infrastructure.repositories import SqlEventRepository
+from moderation.infrastructure.repositories import SqlTransactions
 from moderation.infrastructure.telemetry import link_to
 
 log = structlog.get_logger(__name__)
@@ -66,6 +66,7 @@ class OutboxRelay:
         on_failure: Callable[[], None] | None = None,
     ) -> None:
         self._database = database
+        self._transactions = SqlTransactions(database)
         self.sinks: tuple[EventSink, ...] = tuple(sinks)
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
@@ -111,18 +112,18 @@ class OutboxRelay:
         after the batch was rolled back (it stays unpublished)."""
         limit = limit or self._batch_size
         # A read without the write lock first: an idle relay must not make SQLite writers wait.
-        async with self._database.sessions() as session:
-            if not await SqlEventRepository(session).has_unpublished():
+        async with self._transactions.transaction(write=False) as reading:
+            if not await reading.events.has_unpublished():
                 return 0
         # Connecting happens before the transaction, for the same reason.
         for sink in self.sinks:
             if isinstance(sink, _Preparable):
                 await sink.prepare()
-        async with self._database.transaction() as session:
-            self._contended = not await self._take_turn(session)
+        async with self._transactions.transaction() as repos:
+            self._contended = not await self._take_turn(repos.unit.session)
             if self._contended:
                 return 0
-            events = SqlEventRepository(session)
+            events = repos.events
             batch = await events.claim_unpublished(limit)
             if not batch:
                 return 0
@@ -133,15 +134,15 @@ class OutboxRelay:
                     span.set_attribute("outbox.events", len(batch))
                 async with asyncio.timeout(self._batch_timeout):
                     for sink in self.sinks:
-                        await sink.publish(session, batch)
+                        await sink.publish(repos, batch)
             await events.mark_published([event.event_id for event in batch], datetime.now(UTC))
         log.debug("relay.published", events=len(batch))
         return len(batch)
 
     async def unpublished_count(self) -> int:
         """Events committed but not yet relayed (the outbox backlog)."""
-        async with self._database.sessions() as session:
-            return await SqlEventRepository(session).unpublished_count()
+        async with self._transactions.transaction(write=False) as repos:
+            return await repos.events.unpublished_count()
 
     async def _take_turn(self, session: AsyncSession) -> bool:
         if self._database.is_sqlite:

@@ -15,10 +15,6 @@ from moderation.infrastructure.repositories.sql_idempotency_repository import (
     SqlIdempotencyRepository,
 )
 from moderation.infrastructure.repositories.sql_job_repository import SqlJobRepository
-from moderation.infrastructure.repositories.sql_moderation_units import (
-    SqlModerationUnits,
-    auto_moderation_service,
-)
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
 from moderation.infrastructure.repositories.sql_repository_set import SqlRepositorySet
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
@@ -41,7 +37,6 @@ __all__ = [
     "SqlFailedTaskRepository",
     "SqlIdempotencyRepository",
     "SqlJobRepository",
-    "SqlModerationUnits",
     "SqlPolicyRepository",
     "SqlRepositorySet",
     "SqlScoreSuggestionRepository",
@@ -49,5 +44,4 @@ __all__ = [
     "SqlTransactions",
     "SqlWebhookDeliveryRepository",
     "SqlWebhookEndpointRepository",
-    "auto_moderation_service",
 ]

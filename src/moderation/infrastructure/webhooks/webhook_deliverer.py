@@ -21,7 +21,7 @@ from moderation.domain.models import (
 )
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.network import EgressGuard, GuardedTransport
-from moderation.infrastructure.repositories import SqlWebhookDeliveryRepository
+from moderation.infrastructure.repositories import SqlTransactions
 from moderation.infrastructure.telemetry import context_from
 from moderation.infrastructure.webhooks.delivery_slots import DeliverySlots
 from moderation.infrastructure.webhooks.failure_reason import failure_reason, status_reason
@@ -93,6 +93,7 @@ class WebhookDeliverer:
         on_outcome: Callable[[str], None] | None = None,
     ) -> None:
         self._database = database
+        self._transactions = SqlTransactions(database)
         self.schedule = schedule or RetrySchedule()
         # Secure by default: without a guard, only public addresses are reached.
         self._guard = guard or EgressGuard()
@@ -173,8 +174,8 @@ class WebhookDeliverer:
         if room <= 0:
             return 0
         now = datetime.now(UTC)
-        async with self._database.transaction() as session:
-            claimed = await SqlWebhookDeliveryRepository(session).claim_due(
+        async with self._transactions.transaction() as repos:
+            claimed = await repos.webhook_deliveries.claim_due(
                 now,
                 room,
                 now + self._lease,
@@ -227,8 +228,8 @@ class WebhookDeliverer:
             outcomes = await asyncio.gather(
                 *(self._in_slot(endpoint, delivery, stop_at) for delivery in deliveries)
             )
-            async with self._database.transaction() as session:
-                await SqlWebhookDeliveryRepository(session).record_attempts(
+            async with self._transactions.transaction() as repos:
+                await repos.webhook_deliveries.record_attempts(
                     [
                         WebhookAttempt(
                             delivery.id,

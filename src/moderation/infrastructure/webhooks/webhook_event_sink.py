@@ -3,18 +3,13 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from moderation.domain.models import (
     DomainEvent,
     WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
-from moderation.infrastructure.repositories import (
-    SqlWebhookDeliveryRepository,
-    SqlWebhookEndpointRepository,
-)
+from moderation.domain.repositories import RepositorySet
 
 
 class WebhookEventSink:
@@ -25,10 +20,10 @@ class WebhookEventSink:
     The HTTP requests themselves are the `WebhookDeliverer`'s job.
     """
 
-    async def publish(self, session: AsyncSession, events: list[DomainEvent]) -> None:
+    async def publish(self, repos: RepositorySet, events: list[DomainEvent]) -> None:
         if not events:
             return
-        endpoints = await SqlWebhookEndpointRepository(session).active_for_tenants(
+        endpoints = await repos.webhook_endpoints.active_for_tenants(
             {event.tenant_id for event in events}
         )
         by_tenant: dict[UUID, list[WebhookEndpoint]] = defaultdict(list)
@@ -45,7 +40,7 @@ class WebhookEventSink:
             return
         # New deliveries wake the delivery worker once the relay's batch commits (an effect
         # the repository notes), so they go out now rather than at its next poll.
-        await SqlWebhookDeliveryRepository(session).add_missing(deliveries)
+        await repos.webhook_deliveries.add_missing(deliveries)
 
 
 def _delivery(endpoint: WebhookEndpoint, event: DomainEvent, now: datetime) -> WebhookDelivery:

@@ -1,6 +1,6 @@
 """Task handlers: the one code path behind both the Celery tasks and the in-process queue.
 
-A handler takes a `HandlerContext` and the task's string arguments, opens its own sessions,
+A handler takes a `HandlerContext` and the task's string arguments, opens its own transactions,
 and must be idempotent: the queue may deliver a task twice, and a replayed dead letter runs it
 again. `HANDLERS` maps each `TaskName` to its handler; the Celery app registers one task per
 entry.
@@ -11,9 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
 from moderation.domain.models import TaskName
-from moderation.domain.services import DeadLetterService
-from moderation.infrastructure.database import Database
-from moderation.infrastructure.repositories import SqlFailedTaskRepository, SqlJobRepository
+from moderation.domain.services import DeadLetterService, Transactions
 from moderation.workers.handlers.content_moderator import ContentModerator
 from moderation.workers.handlers.handler_context import HandlerContext
 from moderation.workers.handlers.import_reader import ImportReader
@@ -67,7 +65,7 @@ _DELIVERY_BUDGET_SECONDS = 2.0
 
 async def sweep(context: HandlerContext, args: Sequence[str]) -> tuple[int, int]:  # noqa: ARG001
     """Re-send lost tasks (scheduled by `moderation worker --beat`)."""
-    return await sweep_overdue(context.database, context.queue, context.settings, content=True)
+    return await sweep_overdue(context.transactions, context.queue, context.settings, content=True)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -82,7 +80,7 @@ NOT_DEAD_LETTERED = frozenset({TaskName.SWEEP.value, TaskName.DELIVER_WEBHOOKS.v
 
 
 async def record_dead_letter(
-    database: Database,
+    transactions: Transactions,
     task_id: UUID,
     task_name: str,
     args: Sequence[str],
@@ -90,8 +88,8 @@ async def record_dead_letter(
     attempts: int,
 ) -> bool:
     """Keep a task that failed on every attempt in `failed_tasks` (once per task id)."""
-    async with database.transaction() as session:
-        service = DeadLetterService(SqlFailedTaskRepository(session), SqlJobRepository(session))
+    async with transactions.transaction() as repos:
+        service = DeadLetterService(repos.failed_tasks, repos.jobs)
         return await service.record(task_id, task_name, [str(a) for a in args], error, attempts)
 
 

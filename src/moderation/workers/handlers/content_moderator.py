@@ -13,7 +13,7 @@ class ContentModerator:
     def __init__(self, context: HandlerContext) -> None:
         settings = context.settings
         self._moderation = pending_moderation(
-            context.database,
+            context.transactions,
             context.scorer,
             batch_size=settings.worker_batch_size,
             lease_seconds=settings.worker_lease_seconds,

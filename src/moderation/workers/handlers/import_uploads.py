@@ -14,8 +14,7 @@ import structlog
 
 from moderation.core.config import Settings
 from moderation.domain.models import Job, JobKind, JobStatus
-from moderation.infrastructure.database import Database
-from moderation.infrastructure.repositories import SqlJobRepository
+from moderation.domain.services import Transactions
 from moderation.workers.handlers.job_failed_error import describe
 
 log = structlog.get_logger(__name__)
@@ -48,7 +47,7 @@ async def discard_upload(data_dir: Path, job: Job) -> bool:
     return True
 
 
-async def sweep_orphan_uploads(database: Database, settings: Settings) -> int:
+async def sweep_orphan_uploads(transactions: Transactions, settings: Settings) -> int:
     """Delete the uploads older than `import_orphan_grace_seconds` that no job will read: those
     of finished or cancelled jobs, of failed ones past `import_failed_retention_seconds`, of no
     job at all (a crash between storing and submitting), and interrupted partial uploads.
@@ -60,10 +59,8 @@ async def sweep_orphan_uploads(database: Database, settings: Settings) -> int:
         ids = [job_id for job_id, _path, partial in found if not partial]
         jobs: dict[UUID, Job] = {}
         for start in range(0, len(ids), _LOOKUP_CHUNK):
-            async with database.transaction(write=False) as session:
-                chunk = await SqlJobRepository(session).find_many(
-                    ids[start : start + _LOOKUP_CHUNK]
-                )
+            async with transactions.transaction(write=False) as repos:
+                chunk = await repos.jobs.find_many(ids[start : start + _LOOKUP_CHUNK])
             jobs.update((job.id, job) for job in chunk)
         kept_until = datetime.now(UTC) - timedelta(seconds=settings.import_failed_retention_seconds)
         orphans = [

@@ -13,7 +13,6 @@ from uuid import UUID
 import structlog
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import (
     BacklogLimits,
@@ -24,11 +23,11 @@ from moderation.domain.models import (
     ModerationStatus,
     NewContent,
 )
-from moderation.domain.services import ENGINE_ACTOR, STATUS_FOR_DECISION, ContentImportService
-from moderation.infrastructure.repositories import (
-    SqlContentRepository,
-    SqlEventRepository,
-    SqlJobRepository,
+from moderation.domain.repositories import RepositorySet
+from moderation.domain.services import (
+    ENGINE_ACTOR,
+    STATUS_FOR_DECISION,
+    ContentImportService,
     auto_moderation_service,
 )
 from moderation.workers.handlers.handler_context import HandlerContext
@@ -111,10 +110,10 @@ class JobRunner:
         raise failure
 
     async def _run(self, job_id: UUID) -> Job | None:
-        database = self._context.database
+        transactions = self._context.transactions
         now = datetime.now(UTC)
-        async with database.transaction() as session:
-            job = await SqlJobRepository(session).claim(job_id, now, now + self._lease)
+        async with transactions.transaction() as repos:
+            job = await repos.jobs.claim(job_id, now, now + self._lease)
         if job is None:
             log.info("job.not_claimed", job_id=str(job_id))
             await self._discard_if_final(job_id)
@@ -130,22 +129,22 @@ class JobRunner:
         except BaseException:
             # Let the retry claim the job at once instead of waiting out the lease.
             with contextlib.suppress(Exception):
-                async with database.transaction() as session:
-                    await SqlJobRepository(session).release(job_id)
+                async with transactions.transaction() as repos:
+                    await repos.jobs.release(job_id)
             raise
-        async with database.transaction() as session:
-            await SqlJobRepository(session).finish(job_id, status, datetime.now(UTC))
+        async with transactions.transaction() as repos:
+            await repos.jobs.finish(job_id, status, datetime.now(UTC))
         log.info("job.finished", job_id=str(job_id), status=str(status))
-        async with database.transaction(write=False) as session:
-            done = await SqlJobRepository(session).find(job_id)
+        async with transactions.transaction(write=False) as repos:
+            done = await repos.jobs.find(job_id)
         if done is not None:
             await discard_upload(self._context.settings.data_dir, done)
         return done
 
     async def _discard_if_final(self, job_id: UUID) -> None:
         # A delivery of a job cancelled while queued: its upload may still be on disk.
-        async with self._context.database.transaction(write=False) as session:
-            job = await SqlJobRepository(session).find(job_id)
+        async with self._context.transactions.transaction(write=False) as repos:
+            job = await repos.jobs.find(job_id)
         if job is not None:
             await discard_upload(self._context.settings.data_dir, job)
 
@@ -219,8 +218,8 @@ class JobRunner:
         limits = BacklogLimits.of(settings.max_pending_items, settings.tenant_backlog_share)
         delay = min(settings.worker_poll_seconds, _MAX_BACKLOG_WAIT_SECONDS)
         while True:
-            async with self._context.database.transaction(write=False) as session:
-                content = SqlContentRepository(session)
+            async with self._context.transactions.transaction(write=False) as repos:
+                content = repos.content
                 room = limits.room(
                     await content.pending_count(), await content.pending_count(job.tenant_id)
                 )
@@ -229,8 +228,8 @@ class JobRunner:
             log.info("job.backlog_full", job_id=str(job.id), retry_in=delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, _MAX_BACKLOG_WAIT_SECONDS)
-            async with self._context.database.transaction() as session:
-                if await self._progress(session, job, progress, result):
+            async with self._context.transactions.transaction() as repos:
+                if await self._progress(repos, job, progress, result):
                     return 0
 
     async def _store(
@@ -239,10 +238,8 @@ class JobRunner:
         """Store `rows`, and the job's progress when given, in one transaction; True when a
         cancel was requested meanwhile."""
         cancel = False
-        async with self._context.database.transaction() as session:
-            importer = ContentImportService(
-                SqlContentRepository(session), SqlEventRepository(session)
-            )
+        async with self._context.transactions.transaction() as repos:
+            importer = ContentImportService(repos.content, repos.events)
             created = await importer.add_batch(
                 job.tenant_id, [(row.content_id, row.new) for row in rows]
             )
@@ -253,7 +250,7 @@ class JobRunner:
                 "skipped": result["skipped"] + len(rows) - created,
             }
             if progress is not None:
-                cancel = await self._progress(session, job, progress, counted)
+                cancel = await self._progress(repos, job, progress, counted)
         # The new items are sent for moderation once committed (an effect the repository
         # notes); a lost send is recovered by the sweeper.
         result.update(counted)
@@ -277,19 +274,19 @@ class JobRunner:
         return progress._replace(failed=failed)
 
     async def _rescore(self, job: Job) -> JobStatus:
-        database = self._context.database
+        transactions = self._context.transactions
         wanted = job.params.get("status")
         status = ModerationStatus(wanted) if wanted else None
         total = job.total
         if total is None:
-            async with database.transaction(write=False) as session:
-                total = await SqlContentRepository(session).count(job.tenant_id, status=status)
+            async with transactions.transaction(write=False) as repos:
+                total = await repos.content.count(job.tenant_id, status=status)
         processed = job.processed
         result: dict[str, Any] = {"changed": 0, "unchanged": 0, "kept_human": 0, **job.result}
         after = UUID(job.cursor) if job.cursor else None
         while True:
-            async with database.transaction(write=False) as session:
-                items = await SqlContentRepository(session).page_after(
+            async with transactions.transaction(write=False) as repos:
+                items = await repos.content.page_after(
                     job.tenant_id, status=status, after=after, limit=self._batch_size(job)
                 )
             if not items:
@@ -299,9 +296,9 @@ class JobRunner:
                 result[key] += value
             processed += len(items)
             after = items[-1].id
-            async with database.transaction() as session:
+            async with transactions.transaction() as repos:
                 cancel = await self._progress(
-                    session, job, _Progress(total, processed, 0, str(after)), result
+                    repos, job, _Progress(total, processed, 0, str(after)), result
                 )
             await self._report(processed, total)
             if cancel:
@@ -316,15 +313,15 @@ class JobRunner:
             return counts
         scorer = await self._context.scorer()
         chunk = max(1, self._context.settings.batch_max_size)
-        database = self._context.database
+        transactions = self._context.transactions
         scored = []
-        async with database.transaction(write=False) as session:
-            service = auto_moderation_service(session, scorer)
+        async with transactions.transaction(write=False) as repos:
+            service = auto_moderation_service(repos, scorer)
             for start in range(0, len(eligible), chunk):
                 scored.extend(await service.score(eligible[start : start + chunk]))
-        async with database.transaction() as session:
-            service = auto_moderation_service(session, scorer)
-            content = SqlContentRepository(session)
+        async with transactions.transaction() as repos:
+            service = auto_moderation_service(repos, scorer)
+            content = repos.content
             for item, (result, policy_version, elapsed_ms) in zip(eligible, scored, strict=True):
                 current = await content.get(item.tenant_id, item.id)
                 if current is None:
@@ -355,9 +352,9 @@ class JobRunner:
         return counts
 
     async def _progress(
-        self, session: AsyncSession, job: Job, progress: _Progress, result: dict[str, Any]
+        self, repos: RepositorySet, job: Job, progress: _Progress, result: dict[str, Any]
     ) -> bool:
-        return await SqlJobRepository(session).record_progress(
+        return await repos.jobs.record_progress(
             job.id,
             total=progress.total,
             processed=progress.processed,

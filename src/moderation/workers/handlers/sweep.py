@@ -6,9 +6,7 @@ import structlog
 
 from moderation.core.config import Settings
 from moderation.domain.models import TaskName
-from moderation.domain.services import JobQueue
-from moderation.infrastructure.database import Database
-from moderation.infrastructure.repositories import SqlContentRepository, SqlJobRepository
+from moderation.domain.services import JobQueue, Transactions
 
 log = structlog.get_logger(__name__)
 
@@ -16,7 +14,7 @@ _SWEEP_LIMIT = 1000
 
 
 async def sweep_overdue(
-    database: Database, queue: JobQueue, settings: Settings, *, content: bool
+    transactions: Transactions, queue: JobQueue, settings: Settings, *, content: bool
 ) -> tuple[int, int]:
     """Re-send the tasks of pending items and unfinished jobs that nobody worked on for
     `sweep_grace_seconds` (a worker killed mid-task, a broker that lost its queue, a crash
@@ -30,16 +28,16 @@ async def sweep_overdue(
     grace = timedelta(seconds=settings.sweep_grace_seconds)
     item_ids = []
     if content:
-        async with database.transaction() as session:
-            item_ids = await SqlContentRepository(session).mark_overdue(
+        async with transactions.transaction() as repos:
+            item_ids = await repos.content.mark_overdue(
                 now - grace,
                 _SWEEP_LIMIT,
                 now + timedelta(seconds=settings.worker_lease_seconds),
             )
         if item_ids:
             await queue.moderate(item_ids)
-    async with database.transaction() as session:
-        job_ids = await SqlJobRepository(session).mark_overdue(now, now - grace, _SWEEP_LIMIT)
+    async with transactions.transaction() as repos:
+        job_ids = await repos.jobs.mark_overdue(now, now - grace, _SWEEP_LIMIT)
     for job_id in job_ids:
         await queue.run_job(job_id)
     if content:

@@ -15,7 +15,6 @@ from moderation.api.schemas import JobPageResponse, JobResponse, RescoreRequest
 from moderation.core.exceptions import ForbiddenError, InvalidRequestError, PayloadTooLargeError
 from moderation.domain.models import Job, JobKind, Scope
 from moderation.domain.services import JobService
-from moderation.infrastructure.repositories import SqlJobRepository
 from moderation.workers.handlers import discard_upload, import_path
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
@@ -104,8 +103,8 @@ async def submit_import(
     # No request session: on SQLite it would hold the write lock for the whole upload.
     size = await _store_upload(request, target, settings.import_max_bytes)
     try:
-        async with resources.database.transaction() as session:
-            job = await JobService(SqlJobRepository(session)).submit_import(
+        async with resources.transactions.transaction() as repos:
+            job = await JobService(repos.jobs).submit_import(
                 principal, job_id, file=name, file_format=chosen, size=size
             )
     except BaseException:
@@ -175,8 +174,8 @@ async def cancel_job(job_id: UUID, principal: PrincipalDep, resources: Resources
     harmless; a finished job answers 409."""
     # Its own transaction, not the request's: the upload may go only once the cancel is
     # committed (a rolled-back cancel leaves a queued job that still needs its file).
-    async with resources.database.transaction() as session:
-        service = JobService(SqlJobRepository(session))
+    async with resources.transactions.transaction() as repos:
+        service = JobService(repos.jobs)
         job = await service.get(principal, job_id)
         needed = Scope.CONTENT_WRITE if job.kind == JobKind.IMPORT else Scope.MODERATE
         if not principal.has(needed):
