@@ -1,7 +1,7 @@
+from moderation.core.polling_loop import PollingLoop
 from moderation.domain.services import TextScorer, Transactions
 from moderation.infrastructure.metrics import ServiceMetrics
 from moderation.workers.moderation_runtime import pending_moderation
-from moderation.workers.polling_loop import PollingLoop
 
 
 class InProcessWorker(PollingLoop):
@@ -39,9 +39,10 @@ class InProcessWorker(PollingLoop):
     async def _cycle(self) -> bool:
         return await self.run_once() >= self._batch_size
 
-    def _cycle_failed(self) -> None:
+    def _cycle_failed(self, error: Exception, failures: int) -> float | None:
         if self._metrics is not None:
             self._metrics.count_worker_failure()
+        return super()._cycle_failed(error, failures)
 
     async def run_once(self) -> int:
         """Claim, score and decide one batch; returns how many items it claimed."""

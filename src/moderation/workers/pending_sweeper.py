@@ -1,18 +1,14 @@
-import asyncio
-import contextlib
-
 import structlog
 
 from moderation.core.config import Settings
+from moderation.core.polling_loop import PollingLoop
 from moderation.domain.services import JobQueue, Transactions
 from moderation.workers.handlers import sweep_overdue
 
 log = structlog.get_logger(__name__)
 
-_STOP_GRACE_SECONDS = 5.0
 
-
-class PendingSweeper:
+class PendingSweeper(PollingLoop):
     """Every `sweep_seconds`, re-sends the tasks of work that waited too long (see
     `sweep_overdue`). Runs in each API process; replicas skip each other's locked rows."""
 
@@ -24,28 +20,13 @@ class PendingSweeper:
         *,
         content: bool,
     ) -> None:
+        # Its first sweep waits one interval too: what was sent before a restart gets its
+        # chance to arrive first.
+        super().__init__("pending-sweeper", settings.sweep_seconds, pause_first=True)
         self._transactions = transactions
         self._queue = queue
         self._settings = settings
         self._content = content
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="pending-sweeper")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            # A sweep in flight finishes first: cancelled inside a transaction, it would strand
-            # its connection.
-            self._stopping.set()
-            await asyncio.wait({self._task}, timeout=_STOP_GRACE_SECONDS)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-            self._stopping.clear()
 
     async def run_once(self) -> tuple[int, int]:
         """One sweep: (items, jobs) re-sent."""
@@ -53,15 +34,11 @@ class PendingSweeper:
             self._transactions, self._queue, self._settings, content=self._content
         )
 
-    async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._settings.sweep_seconds)
-            if self._stopping.is_set():
-                return
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("sweep.failed", exc_info=True)
+    async def _cycle(self) -> bool:
+        await self.run_once()
+        # A sweep never asks to run again at once: what it re-sent needs time to be taken.
+        return False
+
+    def _cycle_failed(self, error: Exception, failures: int) -> float | None:
+        log.warning("sweep.failed", failures=failures, exc_info=error)
+        return None

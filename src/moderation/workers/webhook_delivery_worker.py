@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import structlog
 
+from moderation.core.polling_loop import PollingLoop
 from moderation.infrastructure.webhooks import WebhookDeliverer
-from moderation.workers.polling_loop import PollingLoop
 
 log = structlog.get_logger(__name__)
 

@@ -4,8 +4,7 @@ from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.backlog_limits import BacklogLimits
-from moderation.domain.models.content_item import ContentItem
-from moderation.domain.models.content_page import ContentPage
+from moderation.domain.models.content_item import ENGINE_ACTOR, ContentItem
 from moderation.domain.models.content_stats import ContentStats
 from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.domain_event import DomainEvent
@@ -15,15 +14,15 @@ from moderation.domain.models.idempotency_record import IdempotencyRecord
 from moderation.domain.models.job import Job
 from moderation.domain.models.job_kind import JobKind
 from moderation.domain.models.job_status import JobStatus
-from moderation.domain.models.moderation_status import ModerationStatus
+from moderation.domain.models.moderation_status import STATUS_FOR_DECISION, ModerationStatus
 from moderation.domain.models.new_content import NewContent, content_created
+from moderation.domain.models.page import Page
 from moderation.domain.models.principal import Principal
 from moderation.domain.models.score_suggestion import ScoreSuggestion
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
 from moderation.domain.models.webhook_attempt import WebhookAttempt
 from moderation.domain.models.webhook_delivery import WebhookDelivery
-from moderation.domain.models.webhook_delivery_page import WebhookDeliveryPage
 from moderation.domain.models.webhook_delivery_status import WebhookDeliveryStatus
 from moderation.domain.models.webhook_endpoint import WebhookEndpoint
 from moderation.domain.models.webhook_event_type import WebhookEventType
@@ -35,12 +34,13 @@ from moderation.ml.vocabulary.span import Span
 from moderation.ml.vocabulary.term_rule import TermRule
 
 __all__ = [
+    "ENGINE_ACTOR",
+    "STATUS_FOR_DECISION",
     "ApiKey",
     "AuditEntry",
     "BacklogLimits",
     "Category",
     "ContentItem",
-    "ContentPage",
     "ContentStats",
     "ContentType",
     "Decision",
@@ -56,6 +56,7 @@ __all__ = [
     "ModerationResult",
     "ModerationStatus",
     "NewContent",
+    "Page",
     "Principal",
     "Scope",
     "ScoreSuggestion",
@@ -65,7 +66,6 @@ __all__ = [
     "TermRule",
     "WebhookAttempt",
     "WebhookDelivery",
-    "WebhookDeliveryPage",
     "WebhookDeliveryStatus",
     "WebhookEndpoint",
     "WebhookEventType",

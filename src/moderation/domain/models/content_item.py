@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -7,6 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.moderation_status import ModerationStatus
 from moderation.ml.vocabulary.moderation_reason import ModerationReason
+from moderation.ml.vocabulary.moderation_result import ModerationResult
+
+# The actor of the engine's own decisions (`moderated_by`, audit entries).
+ENGINE_ACTOR = "engine"
+# Below this, the language detector's guess is not stored on an item the client sent none for.
+_LANGUAGE_CONFIDENCE = 0.85
 
 
 class ContentItem(BaseModel):
@@ -43,3 +50,51 @@ class ContentItem(BaseModel):
     def text(self) -> str:
         """What the engine reads: the title and the body as one text."""
         return f"{self.title}\n\n{self.body}"
+
+    @property
+    def decided_by_human(self) -> bool:
+        """A reviewer's decision stands on it (the engine's own never replaces one)."""
+        return self.moderated_by not in (None, ENGINE_ACTOR) and (
+            self.moderation_status != ModerationStatus.PENDING
+        )
+
+    def decided_by_engine(self, result: ModerationResult, at: datetime) -> "ContentItem":
+        """This item with the engine's decision `result` recorded at `at`; its language is
+        filled in from the detector when the client sent none and the detector is sure."""
+        guessed = (
+            result.language
+            if len(result.language) == 2 and result.language_confidence >= _LANGUAGE_CONFIDENCE
+            else None
+        )
+        return self.model_copy(
+            update={
+                "moderation_status": ModerationStatus.of(result.decision),
+                "moderation_score": result.score,
+                "moderation_confidence": result.confidence,
+                "moderation_reasons": list(result.reasons),
+                "moderated_by": ENGINE_ACTOR,
+                "moderated_at": at,
+                "updated_at": at,
+                "language": self.language or guessed,
+            }
+        )
+
+    def decided_by_reviewer(
+        self,
+        actor: str,
+        status: ModerationStatus,
+        reasons: Sequence[ModerationReason],
+        at: datetime,
+    ) -> "ContentItem":
+        """This item with a reviewer's decision: certain (confidence 1), reasons deduplicated,
+        the engine's score kept for the record."""
+        return self.model_copy(
+            update={
+                "moderation_status": status,
+                "moderation_reasons": list(dict.fromkeys(reasons)),
+                "moderation_confidence": 1.0,
+                "moderated_by": actor,
+                "moderated_at": at,
+                "updated_at": at,
+            }
+        )

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from moderation.domain.models import ContentItem, ContentPage, ContentStats, ModerationStatus
+from moderation.domain.models import ContentItem, ContentStats, ModerationStatus, Page
 
 
 class ContentRepository(Protocol):
@@ -32,7 +32,7 @@ class ContentRepository(Protocol):
         page: int,
         size: int,
         oldest_first: bool = False,
-    ) -> ContentPage: ...
+    ) -> Page[ContentItem]: ...
     async def stats(self, tenant_id: UUID) -> ContentStats: ...
     async def claim_due(
         self, now: datetime, limit: int, lease_until: datetime, *, unclaimed: bool = False

@@ -4,9 +4,9 @@ from typing import Protocol
 from uuid import UUID
 
 from moderation.domain.models import (
+    Page,
     WebhookAttempt,
     WebhookDelivery,
-    WebhookDeliveryPage,
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
@@ -26,7 +26,7 @@ class WebhookDeliveryRepository(Protocol):
         status: WebhookDeliveryStatus | None,
         page: int,
         size: int,
-    ) -> WebhookDeliveryPage: ...
+    ) -> Page[WebhookDelivery]: ...
 
     async def claim_due(
         self,

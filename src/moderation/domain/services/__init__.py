@@ -1,11 +1,8 @@
 """Use cases: what the API, the CLI and the workers ask the domain to do."""
 
+from moderation.domain.models import ENGINE_ACTOR, STATUS_FOR_DECISION
 from moderation.domain.services.authentication_service import AuthenticationService
-from moderation.domain.services.auto_moderation_service import (
-    ENGINE_ACTOR,
-    STATUS_FOR_DECISION,
-    AutoModerationService,
-)
+from moderation.domain.services.auto_moderation_service import AutoModerationService
 from moderation.domain.services.commit_effects import CommitEffects
 from moderation.domain.services.content_import_service import ContentImportService
 from moderation.domain.services.content_service import ContentService

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from moderation.core.exceptions import ConflictError
 from moderation.domain.models import (
+    ENGINE_ACTOR,
     AuditEntry,
     ContentItem,
-    Decision,
     DomainEvent,
     ModerationResult,
     ModerationStatus,
@@ -21,14 +21,6 @@ from moderation.domain.policy import TenantPolicy
 from moderation.domain.repositories import AuditRepository, ContentRepository, EventRepository
 from moderation.domain.services.policy_service import PolicyService
 from moderation.domain.services.text_scorer import TextScorer
-
-ENGINE_ACTOR = "engine"
-
-STATUS_FOR_DECISION = {
-    Decision.APPROVE: ModerationStatus.APPROVED,
-    Decision.FLAG: ModerationStatus.FLAGGED,
-    Decision.REJECT: ModerationStatus.REJECTED,
-}
 
 # What each engine decision of `apply_many` runs within (the workers' tracing span): entered
 # with the item and the engine's result, it yields the trace context, opaque here, that the
@@ -153,53 +145,29 @@ class AutoModerationService:
     ) -> tuple[ContentItem, AuditEntry, DomainEvent] | None:
         """Save the decision on `current` (as read in this transaction) and build its audit
         entry and event; None when the compare-and-set lost to a concurrent decision."""
-        now = datetime.now(UTC)
-        status = STATUS_FOR_DECISION[result.decision]
-        decided = current.model_copy(
-            update={
-                "moderation_status": status,
-                "moderation_score": result.score,
-                "moderation_confidence": result.confidence,
-                "moderation_reasons": list(result.reasons),
-                "moderated_by": ENGINE_ACTOR,
-                "moderated_at": now,
-                "updated_at": now,
-                "language": current.language or _confident_language(result),
-            }
-        )
+        decided = current.decided_by_engine(result, datetime.now(UTC))
         # Compare-and-set: a reviewer who decided between our read and this write wins.
         saved = await self._content.save_decision(
             decided, only_if_status=current.moderation_status if only_if_pending else None
         )
         if not saved:
             return None
-        entry = AuditEntry(
-            id=uuid.uuid4(),
-            tenant_id=current.tenant_id,
-            content_id=current.id,
-            source="engine",
+        entry = AuditEntry.of_engine_decision(
+            decided,
+            result,
             actor=actor,
-            status=status,
-            score=result.score,
-            confidence=result.confidence,
-            reasons=list(result.reasons),
-            scores={str(k): v for k, v in result.scores.items()},
-            spans=[span.model_dump(mode="json") for span in result.spans],
-            language=result.language,
-            model_version=result.model_version,
             policy_version=policy_version,
             processing_time_ms=processing_time_ms,
-            created_at=now,
         )
         event = DomainEvent(
             event_id=uuid.uuid4(),
             event_type=WebhookEventType.CONTENT_MODERATED.value,
             tenant_id=current.tenant_id,
             aggregate_id=current.id,
-            occurred_at=now,
+            occurred_at=entry.created_at,
             payload={
                 "content_id": str(current.id),
-                "status": str(status),
+                "status": str(decided.moderation_status),
                 "score": result.score,
                 "reasons": [str(r) for r in result.reasons],
                 "model_version": result.model_version,
@@ -216,10 +184,7 @@ class AutoModerationService:
 
         A reviewer's decision is not replaced unless `override_human` says so.
         """
-        decided_by_human = item.moderated_by not in (None, ENGINE_ACTOR) and (
-            item.moderation_status != ModerationStatus.PENDING
-        )
-        if decided_by_human and not override_human:
+        if item.decided_by_human and not override_human:
             raise ConflictError(
                 "a reviewer decided this item; pass override_human=true to let the engine "
                 "replace that decision"
@@ -239,10 +204,3 @@ class AutoModerationService:
         if applied is None:  # pragma: no cover - the caller just read the item in this transaction
             raise RuntimeError("content vanished during analysis")
         return applied[0], applied[1], policy
-
-
-def _confident_language(result: ModerationResult) -> str | None:
-    # Filled in only when the client sent none and the detector is sure: short texts are not.
-    if len(result.language) == 2 and result.language_confidence >= 0.85:
-        return result.language
-    return None

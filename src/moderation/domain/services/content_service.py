@@ -6,13 +6,13 @@ from moderation.core.exceptions import ConflictError, InvalidRequestError, NotFo
 from moderation.domain.models import (
     AuditEntry,
     ContentItem,
-    ContentPage,
     ContentStats,
     DomainEvent,
     HumanDecision,
     IdempotencyRecord,
     ModerationStatus,
     NewContent,
+    Page,
     Principal,
     WebhookEventType,
     content_created,
@@ -102,7 +102,7 @@ class ContentService:
         page: int = 1,
         size: int = 20,
         oldest_first: bool = False,
-    ) -> ContentPage:
+    ) -> Page[ContentItem]:
         return await self._content.search(
             principal.tenant_id,
             status=status,
@@ -127,31 +127,11 @@ class ContentService:
         if decision.status == ModerationStatus.PENDING:
             raise InvalidRequestError("a decision must be approved, flagged or rejected")
         item = await self.get(principal, content_id)
-        now = datetime.now(UTC)
-        decided = item.model_copy(
-            update={
-                "moderation_status": decision.status,
-                "moderation_reasons": list(dict.fromkeys(decision.reasons)),
-                "moderation_confidence": 1.0,
-                "moderated_by": principal.actor,
-                "moderated_at": now,
-                "updated_at": now,
-            }
+        decided = item.decided_by_reviewer(
+            principal.actor, decision.status, decision.reasons, datetime.now(UTC)
         )
         await self._content.save_decision(decided)
-        entry = AuditEntry(
-            id=uuid.uuid4(),
-            tenant_id=item.tenant_id,
-            content_id=item.id,
-            source="human",
-            actor=principal.actor,
-            status=decision.status,
-            score=item.moderation_score,
-            confidence=1.0,
-            reasons=decided.moderation_reasons,
-            notes=decision.notes,
-            created_at=now,
-        )
+        entry = AuditEntry.of_reviewer_decision(decided, decision.notes)
         await self._audit.add(entry)
         await self._events.add(
             DomainEvent(
@@ -159,7 +139,7 @@ class ContentService:
                 event_type=WebhookEventType.CONTENT_DECIDED.value,
                 tenant_id=item.tenant_id,
                 aggregate_id=item.id,
-                occurred_at=now,
+                occurred_at=entry.created_at,
                 payload={
                     "content_id": str(item.id),
                     "status": str(decision.status),

@@ -6,7 +6,8 @@ from uuid import UUID
 
 from moderation.core.exceptions import ConflictError, InvalidRequestError, NotFoundError
 from moderation.domain.models import (
-    WebhookDeliveryPage,
+    Page,
+    WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
     WebhookEventType,
@@ -123,7 +124,7 @@ class WebhookService:
         status: WebhookDeliveryStatus | None = None,
         page: int = 1,
         size: int = 20,
-    ) -> WebhookDeliveryPage:
+    ) -> Page[WebhookDelivery]:
         """The endpoint's delivery log, newest first."""
         await self.get(tenant_id, endpoint_id)
         return await self._deliveries.page_for_endpoint(

@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -10,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.core.backoff import Backoff
+from moderation.core.polling_loop import PollingLoop
 from moderation.domain.services.event_sink import EventSink
 from moderation.infrastructure.database import Database
 from moderation.infrastructure.repositories import SqlTransactions
@@ -20,8 +20,6 @@ _tracer = trace.get_tracer(__name__)
 
 # Any constant works, as long as every relay sharing a database uses the same one.
 _RELAY_LOCK_KEY = 0x4D4F445F4F555458  # "MOD_OUTX"
-# How long `stop` waits for the batch in flight before cancelling it.
-_STOP_GRACE_SECONDS = 5.0
 # When another replica's relay holds the turn, look again this soon: its batch may have
 # started before our events were committed, and it would only find them at its next poll.
 _CONTENDED_RETRY_SECONDS = 0.05
@@ -39,7 +37,7 @@ class _Closable(Protocol):
     async def close(self) -> None: ...
 
 
-class OutboxRelay:
+class OutboxRelay(PollingLoop):
     """Moves committed outbox events to the event sinks (broker, webhooks), at least once.
 
     A batch is claimed, handed to every sink, and marked published in ONE transaction: if a
@@ -65,41 +63,21 @@ class OutboxRelay:
         batch_timeout_seconds: float = 60.0,
         on_failure: Callable[[], None] | None = None,
     ) -> None:
+        super().__init__("outbox-relay", poll_seconds)
         self._database = database
         self._transactions = SqlTransactions(database)
         self.sinks: tuple[EventSink, ...] = tuple(sinks)
         self._batch_size = batch_size
-        self._poll_seconds = poll_seconds
         self._retry = Backoff(
             base_backoff_seconds, max_backoff_seconds, jitter=0.5, max_exponent=16
         )
         self._batch_timeout = batch_timeout_seconds
         self._on_failure = on_failure
-        self._wake = asyncio.Event()
-        self._stopped = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._contended = False
-
-    def start(self) -> None:
-        if self._task is None:
-            self._stopped.clear()
-            self._task = asyncio.create_task(self._loop(), name="outbox-relay")
-
-    def wake(self) -> None:
-        """Events were committed: relay them now rather than at the next poll."""
-        self._wake.set()
 
     async def stop(self) -> None:
         """Stop the loop (letting a batch in flight finish) and close the sinks."""
-        if self._task is not None:
-            # Cancelling a batch inside its transaction would strand the database connection.
-            self._stopped.set()
-            self._wake.set()
-            await asyncio.wait({self._task}, timeout=_STOP_GRACE_SECONDS)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await super().stop()
         for sink in self.sinks:
             if isinstance(sink, _Closable):
                 try:
@@ -152,40 +130,30 @@ class OutboxRelay:
         )
         return bool(taken)
 
-    async def _loop(self) -> None:
-        failures = 0
-        while not self._stopped.is_set():
-            # Cleared before the batch, so a wake() that arrives during it is not lost.
-            self._wake.clear()
-            try:
-                published = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                failures += 1
-                delay = self._backoff(failures)
-                # The traceback once per outage; afterwards one line per retry.
-                log.warning(
-                    "relay.batch_failed",
-                    error=repr(error),
-                    failures=failures,
-                    retry_in_seconds=round(delay, 2),
-                    exc_info=failures == 1,
-                )
-                if self._on_failure is not None:
-                    self._on_failure()
-                # Wakes are ignored while backing off: every request would otherwise retry a
-                # broker that is down. Only stop() cuts the pause short.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopped.wait(), delay)
-                continue
-            if failures:
-                log.info("relay.recovered", failures=failures)
-                failures = 0
-            if published < self._batch_size:
-                pause = _CONTENDED_RETRY_SECONDS if self._contended else self._poll_seconds
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pause)
+    async def _cycle(self) -> bool:
+        return await self.run_once() >= self._batch_size
+
+    def _pause(self) -> float:
+        return _CONTENDED_RETRY_SECONDS if self._contended else self._poll_seconds
+
+    def _cycle_failed(self, error: Exception, failures: int) -> float | None:
+        delay = self._backoff(failures)
+        # The traceback once per outage; afterwards one line per retry.
+        log.warning(
+            "relay.batch_failed",
+            error=repr(error),
+            failures=failures,
+            retry_in_seconds=round(delay, 2),
+            exc_info=error if failures == 1 else False,
+        )
+        if self._on_failure is not None:
+            self._on_failure()
+        # Wakes are ignored while backing off: every request would otherwise retry a broker
+        # that is down.
+        return delay
+
+    def _recovered(self, failures: int) -> None:
+        log.info("relay.recovered", failures=failures)
 
     def _backoff(self, failures: int) -> float:
         return self._retry.delay(failures - 1)

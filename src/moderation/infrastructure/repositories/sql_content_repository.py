@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import (
     ContentItem,
-    ContentPage,
     ContentStats,
     ContentType,
     ModerationReason,
     ModerationStatus,
+    Page,
 )
 from moderation.infrastructure.database.tables import ContentRow, ContentTagRow
 from moderation.infrastructure.database.tracked_session import effects_of
@@ -117,7 +117,7 @@ class SqlContentRepository:
         page: int,
         size: int,
         oldest_first: bool = False,
-    ) -> ContentPage:
+    ) -> Page[ContentItem]:
         query: Select[ContentRow] = select(ContentRow).where(ContentRow.tenant_id == tenant_id)
         if status is not None:
             query = query.where(ContentRow.status == str(status))
@@ -140,7 +140,7 @@ class SqlContentRepository:
             .limit(size)
             .offset((page - 1) * size)
         )
-        return ContentPage(
+        return Page[ContentItem](
             items=[_to_domain(row) for row in rows], total=total or 0, page=page, size=size
         )
 

@@ -8,9 +8,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import (
+    Page,
     WebhookAttempt,
     WebhookDelivery,
-    WebhookDeliveryPage,
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
@@ -55,7 +55,7 @@ class SqlWebhookDeliveryRepository:
         status: WebhookDeliveryStatus | None,
         page: int,
         size: int,
-    ) -> WebhookDeliveryPage:
+    ) -> Page[WebhookDelivery]:
         conditions: list[Any] = [WebhookDeliveryRow.endpoint_id == endpoint_id]
         if status is not None:
             conditions.append(WebhookDeliveryRow.status == str(status))
@@ -69,7 +69,7 @@ class SqlWebhookDeliveryRepository:
             .offset((page - 1) * size)
             .limit(size)
         )
-        return WebhookDeliveryPage(
+        return Page[WebhookDelivery](
             items=[_to_domain(row) for row in rows], total=total or 0, page=page, size=size
         )
 
