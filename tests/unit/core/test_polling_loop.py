@@ -35,7 +35,7 @@ class _Loop(PollingLoop):
             raise outcome
         return outcome
 
-    def _cycle_failed(self, error: Exception, failures: int) -> float | None:
+    def _cycle_failed(self, error: Exception, failures: int) -> float | None:  # noqa: ARG002
         self.failures.append(failures)
         return self._backoff
 
