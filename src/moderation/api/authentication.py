@@ -1,6 +1,7 @@
 """Who is calling: the bearer credential (or a drop-in API's own key field) verified, and the
 per-credential and per-tenant rate limits applied."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import structlog
@@ -9,8 +10,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from moderation.api.app_resources import AppResources, ResourcesDep
 from moderation.api.failed_auth_throttle import FailedAuthThrottle
-from moderation.core.exceptions import RateLimitedError, UnauthorizedError
-from moderation.domain.models import Principal
+from moderation.core.exceptions import ForbiddenError, RateLimitedError, UnauthorizedError
+from moderation.domain.models import Principal, Scope
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -46,6 +47,21 @@ async def get_principal(
     structlog.contextvars.bind_contextvars(tenant_id=str(principal.tenant_id))
     await _enforce_rate_limits(resources, principal)
     return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_scope(*scopes: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that admits callers holding any of `scopes`."""
+
+    async def check(principal: PrincipalDep) -> Principal:
+        if not any(principal.has(scope) for scope in scopes):
+            wanted = " or ".join(f"'{scope}'" for scope in scopes)
+            raise ForbiddenError(f"this operation requires scope {wanted}")
+        return principal
+
+    return check
 
 
 def _vendor_key(request: Request) -> str | None:

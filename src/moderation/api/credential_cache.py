@@ -4,7 +4,7 @@ from weakref import WeakSet
 
 from moderation.core.jwt_verifier import JwtVerifier
 from moderation.domain.models import Principal
-from moderation.domain.services import AuthenticationService, Transactions
+from moderation.domain.services import ServiceSet, Transactions
 
 # A key lookup per request would cost a database round trip; a revoked key therefore stops
 # working within this many seconds.
@@ -35,7 +35,7 @@ class CredentialCache:
     async def authenticate(self, token: str) -> Principal:
         """Verify `token` (raises `UnauthorizedError`) in a short read transaction of its own."""
         async with self._transactions.transaction(write=False) as repos:
-            service = AuthenticationService(repos.api_keys, repos.tenants, self._jwt)
+            service = ServiceSet(repos).authentication(self._jwt)
             principal = await service.authenticate(token)
         if len(self._entries) >= _LIMIT:
             self._entries.clear()

@@ -1,19 +1,18 @@
 """FastAPI dependencies, declared once as `Annotated` aliases and used by every route. Every
-object here comes from the composition root (`app.state.resources`); the services are built
-on the request's unit of work."""
+object here comes from the composition root (`app.state.resources`); the services come from
+the `ServiceSet` on the request's transaction."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from moderation.api.app_resources import ResourcesDep
-from moderation.api.authentication import get_principal
+from moderation.api.authentication import PrincipalDep, require_scope
 from moderation.api.credential_cache import forget_all_credentials
 from moderation.api.policy_cache import forget_all_policies
 from moderation.core.config import Settings
-from moderation.core.exceptions import ForbiddenError, ServiceUnavailableError
-from moderation.domain.models import Principal, Scope
+from moderation.core.exceptions import ServiceUnavailableError
 from moderation.domain.policy import TenantPolicy
 from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import (
@@ -23,11 +22,12 @@ from moderation.domain.services import (
     PolicyService,
     ScoreSuggestionService,
     ScoringCache,
+    ServiceSet,
     TextScorer,
     WebhookService,
 )
 
-__all__ = ["ResourcesDep", "check_backlog", "forget_credentials", "require_scope"]
+__all__ = ["PrincipalDep", "ResourcesDep", "check_backlog", "forget_credentials", "require_scope"]
 
 
 async def get_settings(resources: ResourcesDep) -> Settings:
@@ -52,19 +52,14 @@ async def get_repositories(
 
 
 RepositoriesDep = Annotated[RepositorySet, Depends(get_repositories, scope="function")]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_scope(*scopes: Scope) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that admits callers holding any of `scopes`."""
+async def get_services(repos: RepositoriesDep) -> ServiceSet:
+    """The use cases on the request's transaction (one set per request)."""
+    return ServiceSet(repos)
 
-    async def check(principal: PrincipalDep) -> Principal:
-        if not any(principal.has(scope) for scope in scopes):
-            wanted = " or ".join(f"'{scope}'" for scope in scopes)
-            raise ForbiddenError(f"this operation requires scope {wanted}")
-        return principal
 
-    return check
+ServicesDep = Annotated[ServiceSet, Depends(get_services)]
 
 
 async def get_scorer(resources: ResourcesDep) -> TextScorer:
@@ -92,45 +87,45 @@ async def get_tenant_policy(principal: PrincipalDep, resources: ResourcesDep) ->
 TenantPolicyDep = Annotated[TenantPolicy, Depends(get_tenant_policy)]
 
 
-async def get_policy_service(repos: RepositoriesDep) -> PolicyService:
-    return PolicyService(repos.policies, repos.events)
+async def get_policy_service(services: ServicesDep) -> PolicyService:
+    return services.policies
 
 
 PolicyServiceDep = Annotated[PolicyService, Depends(get_policy_service)]
 
 
-async def get_content_service(repos: RepositoriesDep) -> ContentService:
-    return ContentService(repos.content, repos.audit, repos.events, repos.idempotency)
+async def get_content_service(services: ServicesDep) -> ContentService:
+    return services.content
 
 
 ContentServiceDep = Annotated[ContentService, Depends(get_content_service)]
 
 
 async def get_auto_moderation_service(
-    repos: RepositoriesDep, policies: PolicyServiceDep, scorer: ScorerDep
+    services: ServicesDep, scorer: ScorerDep
 ) -> AutoModerationService:
-    return AutoModerationService(repos.content, repos.audit, repos.events, policies, scorer)
+    return services.auto_moderation(scorer)
 
 
 AutoModerationServiceDep = Annotated[AutoModerationService, Depends(get_auto_moderation_service)]
 
 
-async def get_webhook_service(repos: RepositoriesDep, resources: ResourcesDep) -> WebhookService:
-    return WebhookService(repos.webhook_endpoints, repos.webhook_deliveries, resources.egress)
+async def get_webhook_service(services: ServicesDep, resources: ResourcesDep) -> WebhookService:
+    return services.webhooks(resources.egress)
 
 
 WebhookServiceDep = Annotated[WebhookService, Depends(get_webhook_service)]
 
 
-async def get_job_service(repos: RepositoriesDep) -> JobService:
-    return JobService(repos.jobs)
+async def get_job_service(services: ServicesDep) -> JobService:
+    return services.jobs
 
 
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 
 
-async def get_score_suggestion_service(repos: RepositoriesDep) -> ScoreSuggestionService:
-    return ScoreSuggestionService(repos.suggestions)
+async def get_score_suggestion_service(services: ServicesDep) -> ScoreSuggestionService:
+    return services.suggestions
 
 
 ScoreSuggestionServiceDep = Annotated[ScoreSuggestionService, Depends(get_score_suggestion_service)]

@@ -3,7 +3,7 @@ from uuid import UUID
 from weakref import WeakSet
 
 from moderation.domain.policy import TenantPolicy
-from moderation.domain.services import PolicyService, Transactions
+from moderation.domain.services import ServiceSet, Transactions
 
 # Reading the policy version is a query per request; a second of staleness is harmless because
 # every decision records the version it actually used, and a policy change made in this process
@@ -28,7 +28,7 @@ class PolicyCache:
         if entry is not None and entry[1] > now:
             return entry[0]
         async with self._transactions.transaction(write=False) as repos:
-            current = await PolicyService(repos.policies, repos.events).current(tenant_id)
+            current = await ServiceSet(repos).policies.current(tenant_id)
         if len(self._entries) >= _LIMIT:
             self._entries.clear()
         self._entries[tenant_id] = (current, now + self._seconds)

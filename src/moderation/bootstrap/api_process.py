@@ -4,6 +4,8 @@
 import asyncio
 import gc
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import structlog
@@ -97,10 +99,13 @@ async def load_models(runtime: Runtime, engine: Engine | None) -> None:
     """Start the background loops, then load the engine (readiness waits for it); a model that
     fails to load is reported by /health/ready rather than stopping the process."""
     settings = runtime.settings
-    # Webhooks need no model: they start first, so a model that fails to load stops nothing.
-    _start_webhooks(runtime)
+    # The loops need no model: they start first, so a model that fails to load stops nothing.
+    transport = _start_transport(runtime)
     _start_relay(runtime)
-    _start_jobs(runtime)
+    runtime.sweeper = PendingSweeper(
+        runtime.transactions, transport.queue, settings, content=transport.sweep_content
+    )
+    runtime.sweeper.start()
     # Uploads of imports that no job will read (cancelled, finished, abandoned) go at start.
     await sweep_orphan_uploads(runtime.transactions, settings)
     try:
@@ -121,18 +126,8 @@ async def load_models(runtime: Runtime, engine: Engine | None) -> None:
         )
         scorer.start()
         runtime.scorer = scorer
-        # With a broker, Celery workers moderate (`moderation worker`); this process only sends.
-        if settings.worker_enabled and not settings.broker_url:
-            runtime.worker = InProcessWorker(
-                runtime.transactions,
-                scorer,
-                batch_size=settings.worker_batch_size,
-                poll_seconds=settings.worker_poll_seconds,
-                lease_seconds=settings.worker_lease_seconds,
-                base_backoff_seconds=settings.worker_base_backoff_seconds,
-                metrics=runtime.metrics,
-            )
-            runtime.worker.start()
+        if transport.on_scorer is not None:
+            transport.on_scorer(scorer)
         runtime.ready.set()
         log.info("service.ready", model_version=serving.model_version)
     except Exception as error:
@@ -153,20 +148,86 @@ async def _serving_engine(settings: Settings, engine: Engine | None) -> Blocking
     return loaded
 
 
-def _start_webhooks(runtime: Runtime) -> None:
+@dataclass(frozen=True)
+class _Transport:
+    queue: JobQueue
+    # Whether the sweeper re-sends pending items' tasks (a broker can lose them; the
+    # in-process worker polls the database instead).
+    sweep_content: bool
+    # Called once the engine is loaded, with its scorer.
+    on_scorer: Callable[[BatchingScorer], None] | None = None
+
+
+def _start_transport(runtime: Runtime) -> _Transport:
+    """How background work leaves this process, the one place the broker setting is read:
+    with MODERATION_BROKER_URL, Celery workers moderate, run jobs and send webhooks, and this
+    process only sends tasks; without it, all of that runs here on asyncio tasks."""
+    transport = _broker(runtime) if runtime.settings.broker_url else _embedded(runtime)
+    after_commit = runtime.database.after_commit
+    runtime.job_queue = transport.queue
+    # In the embedded mode `moderate` only wakes the in-process worker: once per commit.
+    after_commit.moderate = transport.queue.moderate
+    after_commit.run_job = transport.queue.run_job
+    return transport
+
+
+def _broker(runtime: Runtime) -> _Transport:
+    from moderation.workers.celery_app import create_celery_app
+
     settings = runtime.settings
-    # With a broker, Celery workers send deliveries (task moderation.deliver_webhooks).
-    if not settings.webhooks_enabled or settings.broker_url:
-        return
-    deliverer = WebhookDeliverer.from_settings(
-        runtime.database, settings, on_outcome=runtime.metrics.count_webhook_delivery
+    # An app that only sends: the workers' own app runs the handlers.
+    queue = CeleryJobQueue(create_celery_app(settings))
+    if settings.webhooks_enabled:
+        # A worker task sends new deliveries; a burst of relay commits asks for one task per
+        # 0.5 s (best effort: the next sweep sends the task again if this one is lost).
+        trigger = CoalescingTrigger(partial(queue.submit, TaskName.DELIVER_WEBHOOKS, []), 0.5)
+        runtime.delivery_trigger = trigger
+        runtime.database.after_commit.wake_deliveries = trigger.fire
+    return _Transport(queue, sweep_content=True)
+
+
+def _embedded(runtime: Runtime) -> _Transport:
+    settings = runtime.settings
+    if settings.webhooks_enabled:
+        deliverer = WebhookDeliverer.from_settings(
+            runtime.database, settings, on_outcome=runtime.metrics.count_webhook_delivery
+        )
+        runtime.webhook_worker = WebhookDeliveryWorker(
+            deliverer,
+            batch_size=settings.webhook_batch_size,
+            poll_seconds=settings.webhook_poll_seconds,
+        )
+        runtime.webhook_worker.start()
+        runtime.database.after_commit.wake_deliveries = runtime.webhook_worker.wake
+
+    def wake_worker() -> None:
+        if runtime.worker is not None:
+            runtime.worker.wake()
+
+    queue = InProcessJobQueue(
+        runtime.database,
+        settings,
+        lambda: runtime.scorer,
+        transactions=runtime.transactions,
+        wake=wake_worker,
+        metrics=runtime.metrics,
     )
-    runtime.webhook_worker = WebhookDeliveryWorker(
-        deliverer,
-        batch_size=settings.webhook_batch_size,
-        poll_seconds=settings.webhook_poll_seconds,
+
+    def start_worker(scorer: BatchingScorer) -> None:
+        runtime.worker = InProcessWorker(
+            runtime.transactions,
+            scorer,
+            batch_size=settings.worker_batch_size,
+            poll_seconds=settings.worker_poll_seconds,
+            lease_seconds=settings.worker_lease_seconds,
+            base_backoff_seconds=settings.worker_base_backoff_seconds,
+            metrics=runtime.metrics,
+        )
+        runtime.worker.start()
+
+    return _Transport(
+        queue, sweep_content=False, on_scorer=start_worker if settings.worker_enabled else None
     )
-    runtime.webhook_worker.start()
 
 
 def _start_relay(runtime: Runtime) -> None:
@@ -187,14 +248,6 @@ def _start_relay(runtime: Runtime) -> None:
         )
     # Deliveries are made here even where this process sends none (webhooks_enabled off):
     # another process's delivery worker sends them.
-    after_commit = runtime.database.after_commit
-    if runtime.webhook_worker is not None:
-        after_commit.wake_deliveries = runtime.webhook_worker.wake
-    if settings.broker_url and settings.webhooks_enabled:
-        # A worker task sends them; a burst of relay commits asks for one task per 0.5 s.
-        trigger = CoalescingTrigger(partial(_send_deliveries, runtime), 0.5)
-        runtime.delivery_trigger = trigger
-        after_commit.wake_deliveries = trigger.fire
     sinks.append(WebhookEventSink())
     runtime.relay = OutboxRelay(
         runtime.database,
@@ -206,49 +259,7 @@ def _start_relay(runtime: Runtime) -> None:
     runtime.relay.start()
     # Events committed anywhere in this process (requests, the worker's decisions) leave now
     # rather than at the relay's next poll.
-    after_commit.wake_relay = runtime.relay.wake
-
-
-async def _send_deliveries(runtime: Runtime) -> None:
-    """New deliveries were committed: have a Celery worker send them (best effort: the next
-    sweep sends the task again if this one is lost)."""
-    if runtime.job_queue is not None:
-        await runtime.job_queue.submit(TaskName.DELIVER_WEBHOOKS, [])
-
-
-def _start_jobs(runtime: Runtime) -> None:
-    """Background tasks (jobs, and auto-moderation with a broker): sent to Celery workers when
-    MODERATION_BROKER_URL is set, run as asyncio tasks here otherwise. Either way a sweeper
-    re-sends the tasks of work that waited too long, so a lost message loses nothing."""
-    settings = runtime.settings
-    queue: JobQueue
-    if settings.broker_url:
-        from moderation.workers.celery_app import create_celery_app
-
-        # An app that only sends: the workers' own app runs the handlers.
-        queue = CeleryJobQueue(create_celery_app(settings))
-    else:
-
-        def wake_worker() -> None:
-            if runtime.worker is not None:
-                runtime.worker.wake()
-
-        queue = InProcessJobQueue(
-            runtime.database,
-            settings,
-            lambda: runtime.scorer,
-            transactions=runtime.transactions,
-            wake=wake_worker,
-            metrics=runtime.metrics,
-        )
-    runtime.job_queue = queue
-    # In the embedded mode `moderate` only wakes the in-process worker: once per commit.
-    runtime.database.after_commit.moderate = queue.moderate
-    runtime.database.after_commit.run_job = queue.run_job
-    runtime.sweeper = PendingSweeper(
-        runtime.transactions, queue, settings, content=bool(settings.broker_url)
-    )
-    runtime.sweeper.start()
+    runtime.database.after_commit.wake_relay = runtime.relay.wake
 
 
 async def stop(runtime: Runtime) -> None:

@@ -12,6 +12,7 @@ from moderation.cli.local_queue import LocalQueue
 from moderation.core.config import Settings
 from moderation.core.exceptions import ModerationError
 from moderation.domain.models import Job, JobKind, ModerationStatus
+from moderation.domain.services import ServiceSet
 
 _STATUSES = ", ".join([*(s.value for s in ModerationStatus), "all"])
 
@@ -70,7 +71,6 @@ async def _backfill(
     report: Callable[[int, int | None], Awaitable[None]],
 ) -> Job | None:
     from moderation.bootstrap.worker_context import standalone_context
-    from moderation.domain.services import JobService, TenantService
     from moderation.infrastructure.database import Migrator
     from moderation.workers.handlers import JobRunner
 
@@ -79,8 +79,8 @@ async def _backfill(
     context = standalone_context(settings, LocalQueue())
     try:
         async with context.transactions.transaction() as repos:
-            found = await TenantService(repos.tenants, repos.api_keys).tenant(tenant)
-            job = await JobService(repos.jobs).submit_rescore(
+            found = await ServiceSet(repos).tenants.tenant(tenant)
+            job = await ServiceSet(repos).jobs.submit_rescore(
                 found.id,
                 "cli:backfill",
                 status=status,

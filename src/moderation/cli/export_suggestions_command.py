@@ -11,7 +11,7 @@ from moderation.cli._service_context import err, run_in_transaction
 from moderation.cli.tenant_commands import tenant_service
 from moderation.domain.models import ScoreSuggestion
 from moderation.domain.repositories import RepositorySet
-from moderation.domain.services import ScoreSuggestionService
+from moderation.domain.services import ServiceSet
 
 
 def export_suggestions(
@@ -33,7 +33,7 @@ def export_suggestions(
 
     async def work(repos: RepositorySet) -> int:
         found = await tenant_service(repos).tenant(tenant)
-        service = ScoreSuggestionService(repos.suggestions)
+        service = ServiceSet(repos).suggestions
         count = 0
         async for suggestion in service.export(found.id):
             sink.write(json.dumps(_record(suggestion), ensure_ascii=False) + "\n")

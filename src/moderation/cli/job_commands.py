@@ -13,7 +13,7 @@ from moderation.cli.local_queue import LocalQueue
 from moderation.core.config import Settings
 from moderation.domain.models import FailedTask
 from moderation.domain.repositories import RepositorySet
-from moderation.domain.services import DeadLetterService
+from moderation.domain.services import DeadLetterService, ServiceSet
 
 jobs_app = typer.Typer(
     help="Background tasks that failed every attempt: list and replay them.",
@@ -22,7 +22,7 @@ jobs_app = typer.Typer(
 
 
 def _dead_letters(repos: RepositorySet) -> DeadLetterService:
-    return DeadLetterService(repos.failed_tasks, repos.jobs)
+    return ServiceSet(repos).dead_letters
 
 
 @jobs_app.command("failed")

@@ -7,13 +7,13 @@ from rich.table import Table
 from moderation.cli._service_context import run_in_transaction
 from moderation.domain.models import Tenant
 from moderation.domain.repositories import RepositorySet
-from moderation.domain.services import TenantService
+from moderation.domain.services import ServiceSet, TenantService
 
 tenants_app = typer.Typer(help="Create and list tenants.", no_args_is_help=True)
 
 
 def tenant_service(repos: RepositorySet) -> TenantService:
-    return TenantService(repos.tenants, repos.api_keys)
+    return ServiceSet(repos).tenants
 
 
 @tenants_app.command("create")

@@ -16,9 +16,9 @@ from moderation.api.azure.azure_error import AZURE_CODE
 from moderation.api.azure.azure_responses import azure_errors
 from moderation.api.azure.resource_name_convertor import CONVERTOR
 from moderation.api.dependencies import (
-    PolicyServiceDep,
     PrincipalDep,
     RepositoriesDep,
+    ServicesDep,
     SettingsDep,
     require_scope,
 )
@@ -37,8 +37,8 @@ from moderation.domain.models import Principal, Scope
 from moderation.domain.policy import BlocklistItem, ModerationPolicy, PolicyBlocklists
 from moderation.domain.policy.blocklist_item import is_blocklist_name
 from moderation.domain.repositories import RepositorySet
-from moderation.domain.services import PolicyService
-from moderation.domain.services.blocklist_service import BlocklistService, Edit, T
+from moderation.domain.services import ServiceSet
+from moderation.domain.services.blocklist_service import Edit, T
 
 router = APIRouter(tags=["azure"])
 
@@ -65,11 +65,9 @@ _NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done (no b
     responses=azure_errors(400, 401, 403, 429),
     summary="List text blocklists (Azure AI Content Safety compatible)",
 )
-async def list_text_blocklists(
-    principal: PrincipalDep, service: PolicyServiceDep
-) -> TextBlocklistPage:
+async def list_text_blocklists(principal: PrincipalDep, services: ServicesDep) -> TextBlocklistPage:
     """Every blocklist of the tenant, in one page (a tenant has at most 100)."""
-    blocklists = await BlocklistService(service).current(principal.tenant_id)
+    blocklists = await services.blocklists().current(principal.tenant_id)
     return TextBlocklistPage(value=[_blocklist(blocklists, name) for name in blocklists.names()])
 
 
@@ -89,7 +87,7 @@ async def create_or_update_text_blocklist(
     blocklist_name: _ListName,
     body: TextBlocklistPatch,
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
     repos: RepositoriesDep,
     response: Response,
 ) -> TextBlocklist:
@@ -105,7 +103,7 @@ async def create_or_update_text_blocklist(
         policy, created = lists.with_list(name, changes)
         return policy, (created, _blocklist(PolicyBlocklists(policy), name))
 
-    created, blocklist = await _change(principal, service, repos, edit)
+    created, blocklist = await _change(principal, services, repos, edit)
     response.status_code = 201 if created else 200
     return blocklist
 
@@ -121,9 +119,9 @@ async def create_or_update_text_blocklist(
 async def get_text_blocklist(
     blocklist_name: _ListName,
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
 ) -> TextBlocklist:
-    blocklists = await BlocklistService(service).current(principal.tenant_id)
+    blocklists = await services.blocklists().current(principal.tenant_id)
     return _blocklist(blocklists, _name(blocklist_name))
 
 
@@ -137,13 +135,13 @@ async def get_text_blocklist(
 async def delete_text_blocklist(
     blocklist_name: _ListName,
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
     repos: RepositoriesDep,
 ) -> Response:
     """Removes the list and its items from the policy; 204 also when there was no such list,
     as Azure's REST guidelines have it (a DELETE is idempotent)."""
     name = _name(blocklist_name)
-    await _change(principal, service, repos, lambda lists: (lists.without_list(name), None))
+    await _change(principal, services, repos, lambda lists: (lists.without_list(name), None))
     return Response(status_code=204)
 
 
@@ -159,7 +157,7 @@ async def add_or_update_blocklist_items(
     blocklist_name: _ListName,
     body: AddOrUpdateBlocklistItemsRequest,
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
     repos: RepositoriesDep,
 ) -> AddOrUpdateBlocklistItemsResponse:
     """At most 100 items per request; item texts of up to 128 characters. An item with the
@@ -168,7 +166,7 @@ async def add_or_update_blocklist_items(
     an add past them is a 400 naming the limit, and nothing is stored."""
     name = _name(blocklist_name)
     inputs = [(i.text, i.description, i.blocklist_item_id) for i in body.blocklist_items]
-    items = await _change(principal, service, repos, lambda lists: lists.with_items(name, inputs))
+    items = await _change(principal, services, repos, lambda lists: lists.with_items(name, inputs))
     return AddOrUpdateBlocklistItemsResponse(blocklist_items=[_item(item) for item in items])
 
 
@@ -183,13 +181,13 @@ async def remove_blocklist_items(
     blocklist_name: _ListName,
     body: RemoveBlocklistItemsRequest,
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
     repos: RepositoriesDep,
 ) -> Response:
     """At most 100 ids per request; ids the list does not hold are ignored."""
     name = _name(blocklist_name)
     ids = body.blocklist_item_ids
-    await _change(principal, service, repos, lambda lists: (lists.without_items(name, ids), None))
+    await _change(principal, services, repos, lambda lists: (lists.without_items(name, ids), None))
     return Response(status_code=204)
 
 
@@ -205,7 +203,7 @@ async def list_text_blocklist_items(
     blocklist_name: _ListName,
     request: Request,
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
     settings: SettingsDep,
     api_version: Annotated[str, Depends(check_api_version)],
     top: Annotated[int | None, Query(ge=0, le=1_000_000, description="At most this many.")] = None,
@@ -217,7 +215,7 @@ async def list_text_blocklist_items(
     """Items in the order they were added; `nextLink` (absolute, from `public_base_url` or
     the request) while more remain."""
     name = _name(blocklist_name)
-    blocklists = await BlocklistService(service).current(principal.tenant_id)
+    blocklists = await services.blocklists().current(principal.tenant_id)
     blocklists.require(name)
     items = blocklists.items(name)
     size = min(maxpagesize or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
@@ -249,18 +247,18 @@ async def get_text_blocklist_item(
     blocklist_name: _ListName,
     blocklist_item_id: Annotated[str, Path(alias="blocklistItemId")],
     principal: PrincipalDep,
-    service: PolicyServiceDep,
+    services: ServicesDep,
 ) -> TextBlocklistItem:
-    blocklists = await BlocklistService(service).current(principal.tenant_id)
+    blocklists = await services.blocklists().current(principal.tenant_id)
     return _item(blocklists.item(_name(blocklist_name), blocklist_item_id))
 
 
 async def _change(
-    principal: Principal, service: PolicyService, repos: RepositorySet, edit: Edit[T]
+    principal: Principal, services: ServiceSet, repos: RepositorySet, edit: Edit[T]
 ) -> T:
     # The request's transaction holds nothing but this change, so a lost race may roll it
     # back.
-    blocklists = BlocklistService(service, restart=repos.unit.rollback)
+    blocklists = services.blocklists(restart=repos.unit.rollback)
     # A change forgets the cached policy once committed (an effect the repository notes).
     _, result = await blocklists.change(principal.tenant_id, principal.actor, edit)
     return result

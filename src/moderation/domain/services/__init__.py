@@ -16,12 +16,10 @@ from moderation.domain.services.pending_moderation import PendingModeration
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.scoring_cache import ScoringCache
+from moderation.domain.services.service_set import ServiceSet
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
-from moderation.domain.services.transactional_moderation_units import (
-    TransactionalModerationUnits,
-    auto_moderation_service,
-)
+from moderation.domain.services.transactional_moderation_units import TransactionalModerationUnits
 from moderation.domain.services.transactions import Transactions
 from moderation.domain.services.unit_of_work import UnitOfWork
 from moderation.domain.services.webhook_service import WebhookService
@@ -45,11 +43,11 @@ __all__ = [
     "PolicyService",
     "ScoreSuggestionService",
     "ScoringCache",
+    "ServiceSet",
     "TenantService",
     "TextScorer",
     "TransactionalModerationUnits",
     "Transactions",
     "UnitOfWork",
     "WebhookService",
-    "auto_moderation_service",
 ]

@@ -1,9 +1,9 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from moderation.domain.repositories import ContentRepository, RepositorySet
+from moderation.domain.repositories import ContentRepository
 from moderation.domain.services.auto_moderation_service import AutoModerationService
-from moderation.domain.services.policy_service import PolicyService
+from moderation.domain.services.service_set import ServiceSet
 from moderation.domain.services.text_scorer import TextScorer
 from moderation.domain.services.transactions import Transactions
 
@@ -26,15 +26,4 @@ class TransactionalModerationUnits:
         self, scorer: TextScorer, *, write: bool = True
     ) -> AsyncIterator[AutoModerationService]:
         async with self._transactions.transaction(write=write) as repos:
-            yield auto_moderation_service(repos, scorer)
-
-
-def auto_moderation_service(repos: RepositorySet, scorer: TextScorer) -> AutoModerationService:
-    """The engine-decision service on the transaction `repos` share."""
-    return AutoModerationService(
-        repos.content,
-        repos.audit,
-        repos.events,
-        PolicyService(repos.policies, repos.events),
-        scorer,
-    )
+            yield ServiceSet(repos).auto_moderation(scorer)

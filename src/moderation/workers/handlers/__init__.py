@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
 from moderation.domain.models import TaskName
-from moderation.domain.services import DeadLetterService, Transactions
+from moderation.domain.services import ServiceSet, Transactions
 from moderation.workers.handlers.content_moderator import ContentModerator
 from moderation.workers.handlers.handler_context import HandlerContext
 from moderation.workers.handlers.import_reader import ImportReader
@@ -89,7 +89,7 @@ async def record_dead_letter(
 ) -> bool:
     """Keep a task that failed on every attempt in `failed_tasks` (once per task id)."""
     async with transactions.transaction() as repos:
-        service = DeadLetterService(repos.failed_tasks, repos.jobs)
+        service = ServiceSet(repos).dead_letters
         return await service.record(task_id, task_name, [str(a) for a in args], error, attempts)
 
 

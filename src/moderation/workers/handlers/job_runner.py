@@ -27,8 +27,7 @@ from moderation.domain.repositories import RepositorySet
 from moderation.domain.services import (
     ENGINE_ACTOR,
     STATUS_FOR_DECISION,
-    ContentImportService,
-    auto_moderation_service,
+    ServiceSet,
 )
 from moderation.workers.handlers.handler_context import HandlerContext
 from moderation.workers.handlers.import_reader import ImportReader
@@ -239,7 +238,7 @@ class JobRunner:
         cancel was requested meanwhile."""
         cancel = False
         async with self._context.transactions.transaction() as repos:
-            importer = ContentImportService(repos.content, repos.events)
+            importer = ServiceSet(repos).content_import
             created = await importer.add_batch(
                 job.tenant_id, [(row.content_id, row.new) for row in rows]
             )
@@ -316,11 +315,11 @@ class JobRunner:
         transactions = self._context.transactions
         scored = []
         async with transactions.transaction(write=False) as repos:
-            service = auto_moderation_service(repos, scorer)
+            service = ServiceSet(repos).auto_moderation(scorer)
             for start in range(0, len(eligible), chunk):
                 scored.extend(await service.score(eligible[start : start + chunk]))
         async with transactions.transaction() as repos:
-            service = auto_moderation_service(repos, scorer)
+            service = ServiceSet(repos).auto_moderation(scorer)
             content = repos.content
             for item, (result, policy_version, elapsed_ms) in zip(eligible, scored, strict=True):
                 current = await content.get(item.tenant_id, item.id)

@@ -14,7 +14,7 @@ from moderation.api.openapi_responses import AUTHENTICATED, problems
 from moderation.api.schemas import JobPageResponse, JobResponse, RescoreRequest
 from moderation.core.exceptions import ForbiddenError, InvalidRequestError, PayloadTooLargeError
 from moderation.domain.models import Job, JobKind, Scope
-from moderation.domain.services import JobService
+from moderation.domain.services import ServiceSet
 from moderation.workers.handlers import discard_upload, import_path
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
@@ -104,7 +104,7 @@ async def submit_import(
     size = await _store_upload(request, target, settings.import_max_bytes)
     try:
         async with resources.transactions.transaction() as repos:
-            job = await JobService(repos.jobs).submit_import(
+            job = await ServiceSet(repos).jobs.submit_import(
                 principal, job_id, file=name, file_format=chosen, size=size
             )
     except BaseException:
@@ -175,7 +175,7 @@ async def cancel_job(job_id: UUID, principal: PrincipalDep, resources: Resources
     # Its own transaction, not the request's: the upload may go only once the cancel is
     # committed (a rolled-back cancel leaves a queued job that still needs its file).
     async with resources.transactions.transaction() as repos:
-        service = JobService(repos.jobs)
+        service = ServiceSet(repos).jobs
         job = await service.get(principal, job_id)
         needed = Scope.CONTENT_WRITE if job.kind == JobKind.IMPORT else Scope.MODERATE
         if not principal.has(needed):
