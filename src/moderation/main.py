@@ -28,7 +28,7 @@ from moderation.api.routes import (
     perspective,
     perspective_discovery,
 )
-from moderation.api.routes.v1 import content, jobs, moderate, policy, webhooks
+from moderation.api.routes.v1 import content, jobs, moderate, policy, review, webhooks
 from moderation.bootstrap import api_process
 from moderation.core.config import Settings
 from moderation.infrastructure.metrics import ServiceMetrics
@@ -90,7 +90,14 @@ def create_app(
     app.include_router(azure_content_safety.router)
     # The /api/v1 prefix lives on each router: the route's own path is then the full template,
     # which is what the metrics label requests with.
-    for router in (content.router, moderate.router, policy.router, webhooks.router, jobs.router):
+    for router in (
+        content.router,
+        review.router,
+        moderate.router,
+        policy.router,
+        webhooks.router,
+        jobs.router,
+    ):
         app.include_router(router)
     # Innermost: text no database stores (NUL, lone surrogates) is refused for every route;
     # CORS and the body limit wrap it. Import uploads are streamed to disk, never read here.

@@ -33,6 +33,7 @@ TABLES = {
     "jobs",
     "failed_tasks",
     "score_suggestions",
+    "content_reports",
 }
 AUDIT_TRIGGERS = {"audit_log_no_update"}
 

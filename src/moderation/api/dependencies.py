@@ -27,7 +27,13 @@ from moderation.domain.services import (
     WebhookService,
 )
 
-__all__ = ["PrincipalDep", "ResourcesDep", "check_backlog", "forget_credentials", "require_scope"]
+__all__ = [
+    "PrincipalDep",
+    "ResourcesDep",
+    "check_backlog",
+    "forget_credentials",
+    "require_scope",
+]
 
 
 async def get_settings(resources: ResourcesDep) -> Settings:

@@ -8,3 +8,5 @@ class Scope(StrEnum):
     CONTENT_WRITE = "content:write"
     MODERATE = "moderate"
     POLICY_ADMIN = "policy:admin"
+    # Leads may release other reviewers' claims.
+    REVIEW_LEAD = "review:lead"

@@ -12,7 +12,7 @@ from moderation.domain.events import EVENT_TYPES, EventEnvelope, event_schema, s
 from moderation.domain.models import DomainEvent
 
 # Payloads as the services write them (content_service, auto_moderation_service,
-# policy_service); the API tests check the real ones that reach the broker.
+# policy_service, review_service); the API tests check the real ones that reach the broker.
 _PAYLOADS: dict[str, dict[str, Any]] = {
     "ContentCreated": {
         "content_id": "",
@@ -36,6 +36,21 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
         "previous_status": "flagged",
     },
     "PolicyChanged": {"version": 3, "actor": "user:alice"},
+    "ReportReceived": {
+        "report_id": str(uuid.uuid4()),
+        "content_id": "",
+        "reporter_id": "user-5521",
+        "reason": "harassment",
+        "dsa_category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+        "content_status": "approved",
+        "open_reports": 1,
+    },
+    "ContentClaimed": {
+        "content_id": "",
+        "claimed_by": "key:0b7c",
+        "claimed_until": "2026-05-01T12:40:15.250000+00:00",
+    },
+    "ClaimReleased": {"content_id": "", "released_by": "user:lead", "holder": "key:0b7c"},
 }
 
 

@@ -5,10 +5,13 @@ from moderation.api.schemas.bulk_decision_item import BulkDecisionItem
 from moderation.api.schemas.bulk_moderate_request import BulkModerateRequest
 from moderation.api.schemas.bulk_moderate_response import BulkModerateResponse
 from moderation.api.schemas.bulk_outcome import BulkOutcome
+from moderation.api.schemas.claim_request import ClaimRequest
+from moderation.api.schemas.claim_response import ClaimResponse
 from moderation.api.schemas.content_page_response import ContentPageResponse
 from moderation.api.schemas.content_response import ContentResponse
 from moderation.api.schemas.content_stats_response import ContentStatsResponse
 from moderation.api.schemas.create_content_request import CreateContentRequest
+from moderation.api.schemas.create_report_request import CreateReportRequest
 from moderation.api.schemas.create_webhook_request import CreateWebhookRequest
 from moderation.api.schemas.created_webhook_response import CreatedWebhookResponse
 from moderation.api.schemas.history_response import HistoryResponse
@@ -20,6 +23,9 @@ from moderation.api.schemas.moderate_texts_response import ModerateTextsResponse
 from moderation.api.schemas.moderated_text import ModeratedText
 from moderation.api.schemas.moderation_response import ModerationResponse
 from moderation.api.schemas.policy_response import POLICY_EXAMPLE, PolicyResponse
+from moderation.api.schemas.queue_page_response import QueuePageResponse
+from moderation.api.schemas.report_list_response import ReportListResponse
+from moderation.api.schemas.report_response import ReportResponse
 from moderation.api.schemas.rescore_request import RescoreRequest
 from moderation.api.schemas.text_item import TextItem
 from moderation.api.schemas.update_webhook_request import UpdateWebhookRequest
@@ -35,10 +41,13 @@ __all__ = [
     "BulkModerateRequest",
     "BulkModerateResponse",
     "BulkOutcome",
+    "ClaimRequest",
+    "ClaimResponse",
     "ContentPageResponse",
     "ContentResponse",
     "ContentStatsResponse",
     "CreateContentRequest",
+    "CreateReportRequest",
     "CreateWebhookRequest",
     "CreatedWebhookResponse",
     "HistoryResponse",
@@ -50,6 +59,9 @@ __all__ = [
     "ModeratedText",
     "ModerationResponse",
     "PolicyResponse",
+    "QueuePageResponse",
+    "ReportListResponse",
+    "ReportResponse",
     "RescoreRequest",
     "TextItem",
     "UpdateWebhookRequest",

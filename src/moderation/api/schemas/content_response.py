@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from moderation.domain.models import ContentType, ModerationReason, ModerationStatus
 
@@ -23,6 +23,9 @@ CONTENT_EXAMPLE: dict[str, Any] = {
     "metadata": {"product_id": "B00123"},
     "created_at": "2026-11-23T12:00:00Z",
     "updated_at": "2026-11-23T12:00:00.140000Z",
+    "open_reports": 0,
+    "claimed_by": None,
+    "claimed_until": None,
 }
 
 
@@ -49,3 +52,6 @@ class ContentResponse(BaseModel):
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime | None
+    open_reports: int = Field(0, description="User reports waiting for a reviewer's decision.")
+    claimed_by: str | None = Field(None, description="The reviewer whose claim runs, if any.")
+    claimed_until: datetime | None = Field(None, description="When that claim lapses.")

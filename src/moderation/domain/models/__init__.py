@@ -4,7 +4,9 @@ from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.backlog_limits import BacklogLimits
+from moderation.domain.models.content_claim import ContentClaim
 from moderation.domain.models.content_item import ENGINE_ACTOR, ContentItem
+from moderation.domain.models.content_report import ContentReport
 from moderation.domain.models.content_stats import ContentStats
 from moderation.domain.models.content_type import ContentType
 from moderation.domain.models.domain_event import DomainEvent
@@ -18,6 +20,10 @@ from moderation.domain.models.moderation_status import STATUS_FOR_DECISION, Mode
 from moderation.domain.models.new_content import NewContent, content_created
 from moderation.domain.models.page import Page
 from moderation.domain.models.principal import Principal
+from moderation.domain.models.queue_assignment import QueueAssignment
+from moderation.domain.models.queue_kind import QueueKind
+from moderation.domain.models.report_reason import ReportReason
+from moderation.domain.models.report_status import ReportStatus
 from moderation.domain.models.score_suggestion import ScoreSuggestion
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
@@ -40,7 +46,9 @@ __all__ = [
     "AuditEntry",
     "BacklogLimits",
     "Category",
+    "ContentClaim",
     "ContentItem",
+    "ContentReport",
     "ContentStats",
     "ContentType",
     "Decision",
@@ -58,6 +66,10 @@ __all__ = [
     "NewContent",
     "Page",
     "Principal",
+    "QueueAssignment",
+    "QueueKind",
+    "ReportReason",
+    "ReportStatus",
     "Scope",
     "ScoreSuggestion",
     "Span",

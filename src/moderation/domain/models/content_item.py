@@ -42,6 +42,10 @@ class ContentItem(BaseModel):
     moderated_at: datetime | None = None
     created_at: datetime
     updated_at: datetime | None = None
+    # Open user reports, and the reviewer's claim while it runs (see `ContentClaim`).
+    open_reports: int = 0
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
     # Where the request that stored it was traced (a W3C traceparent, opaque here), so the
     # worker's decision joins that trace. Internal: never serialised for a client.
     trace_parent: str | None = Field(default=None, exclude=True, repr=False)
@@ -50,6 +54,14 @@ class ContentItem(BaseModel):
     def text(self) -> str:
         """What the engine reads: the title and the body as one text."""
         return f"{self.title}\n\n{self.body}"
+
+    def holder_other_than(self, actor: str, now: datetime) -> str | None:
+        """Who holds a running claim on it, when that is not `actor`."""
+        if self.claimed_by is None or self.claimed_by == actor:
+            return None
+        if self.claimed_until is None or self.claimed_until <= now:
+            return None
+        return self.claimed_by
 
     @property
     def decided_by_human(self) -> bool:

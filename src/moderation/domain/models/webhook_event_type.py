@@ -9,3 +9,6 @@ class WebhookEventType(StrEnum):
     CONTENT_MODERATED = "ContentModerated"
     CONTENT_DECIDED = "ContentDecided"
     POLICY_CHANGED = "PolicyChanged"
+    REPORT_RECEIVED = "ReportReceived"
+    CONTENT_CLAIMED = "ContentClaimed"
+    CLAIM_RELEASED = "ClaimReleased"

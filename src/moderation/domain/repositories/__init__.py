@@ -8,7 +8,9 @@ from moderation.domain.repositories.failed_task_repository import FailedTaskRepo
 from moderation.domain.repositories.idempotency_repository import IdempotencyRepository
 from moderation.domain.repositories.job_repository import JobRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
+from moderation.domain.repositories.report_repository import ReportRepository
 from moderation.domain.repositories.repository_set import RepositorySet
+from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
 from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
@@ -23,7 +25,9 @@ __all__ = [
     "IdempotencyRepository",
     "JobRepository",
     "PolicyRepository",
+    "ReportRepository",
     "RepositorySet",
+    "ReviewRepository",
     "ScoreSuggestionRepository",
     "TenantRepository",
     "WebhookDeliveryRepository",

@@ -8,6 +8,8 @@ from moderation.domain.repositories.failed_task_repository import FailedTaskRepo
 from moderation.domain.repositories.idempotency_repository import IdempotencyRepository
 from moderation.domain.repositories.job_repository import JobRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
+from moderation.domain.repositories.report_repository import ReportRepository
+from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
 from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
@@ -50,6 +52,12 @@ class RepositorySet(Protocol):
 
     @property
     def policies(self) -> PolicyRepository: ...
+
+    @property
+    def reports(self) -> ReportRepository: ...
+
+    @property
+    def review(self) -> ReviewRepository: ...
 
     @property
     def suggestions(self) -> ScoreSuggestionRepository: ...

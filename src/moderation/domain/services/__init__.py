@@ -14,6 +14,7 @@ from moderation.domain.services.moderation_metrics import ModerationMetrics
 from moderation.domain.services.moderation_units import ModerationUnits
 from moderation.domain.services.pending_moderation import PendingModeration
 from moderation.domain.services.policy_service import DEFAULT_POLICY, PolicyService
+from moderation.domain.services.review_service import ReviewService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.scoring_cache import ScoringCache
 from moderation.domain.services.service_set import ServiceSet
@@ -41,6 +42,7 @@ __all__ = [
     "ModerationUnits",
     "PendingModeration",
     "PolicyService",
+    "ReviewService",
     "ScoreSuggestionService",
     "ScoringCache",
     "ServiceSet",

@@ -1,5 +1,5 @@
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from moderation.core.exceptions import ConflictError, InvalidRequestError, NotFoundError
@@ -14,6 +14,7 @@ from moderation.domain.models import (
     NewContent,
     Page,
     Principal,
+    ReportStatus,
     WebhookEventType,
     content_created,
 )
@@ -22,7 +23,12 @@ from moderation.domain.repositories import (
     ContentRepository,
     EventRepository,
     IdempotencyRepository,
+    ReportRepository,
+    ReviewRepository,
 )
+
+# A decision holds the item's claim while it is written (released in the same transaction).
+_DECISION_CLAIM = timedelta(seconds=60)
 
 
 class ContentService:
@@ -38,11 +44,16 @@ class ContentService:
         audit: AuditRepository,
         events: EventRepository,
         idempotency: IdempotencyRepository,
+        *,
+        review: ReviewRepository | None = None,
+        reports: ReportRepository | None = None,
     ) -> None:
         self._content = content
         self._audit = audit
         self._events = events
         self._idempotency = idempotency
+        self._review = review
+        self._reports = reports
 
     async def create(
         self,
@@ -123,14 +134,24 @@ class ContentService:
     async def decide(
         self, principal: Principal, content_id: UUID, decision: HumanDecision
     ) -> tuple[ContentItem, AuditEntry]:
-        """Record a reviewer's decision; it overrides the engine's and is audited."""
+        """Record a reviewer's decision; it overrides the engine's and is audited. Another
+        reviewer's running claim on the item makes it a 409; the decision ends the caller's
+        claim, and approving or rejecting closes the item's open reports."""
         if decision.status == ModerationStatus.PENDING:
             raise InvalidRequestError("a decision must be approved, flagged or rejected")
+        now = datetime.now(UTC)
+        if self._review is not None:
+            # Taken before the item is read: a concurrent decider waits for this one's claim
+            # and then reads what it wrote.
+            held = await self._review.claim(
+                principal.tenant_id, content_id, principal.actor, now, now + _DECISION_CLAIM
+            )
+            if not held:
+                await self._refuse_claimed(principal, content_id, now)
         item = await self.get(principal, content_id)
-        decided = item.decided_by_reviewer(
-            principal.actor, decision.status, decision.reasons, datetime.now(UTC)
-        )
+        decided = item.decided_by_reviewer(principal.actor, decision.status, decision.reasons, now)
         await self._content.save_decision(decided)
+        decided = await self._close_review(principal, decided)
         entry = AuditEntry.of_reviewer_decision(decided, decision.notes)
         await self._audit.add(entry)
         await self._events.add(
@@ -150,3 +171,34 @@ class ContentService:
             )
         )
         return decided, entry
+
+    async def _refuse_claimed(self, principal: Principal, content_id: UUID, now: datetime) -> None:
+        item = await self.get(principal, content_id)
+        holder = item.holder_other_than(principal.actor, now) or item.claimed_by
+        until = item.claimed_until.isoformat() if item.claimed_until else "now"
+        raise ConflictError(f"this item is claimed by {holder} until {until}")
+
+    async def _close_review(self, principal: Principal, decided: ContentItem) -> ContentItem:
+        if self._review is None:
+            return decided
+        await self._review.release(decided.tenant_id, decided.id, principal.actor)
+        closed = 0
+        if self._reports is not None and decided.moderation_status != ModerationStatus.FLAGGED:
+            outcome = (
+                ReportStatus.ACTIONED
+                if decided.moderation_status == ModerationStatus.REJECTED
+                else ReportStatus.DISMISSED
+            )
+            at = decided.moderated_at or decided.created_at
+            closed = await self._reports.resolve_open(
+                decided.tenant_id, decided.id, outcome, principal.actor, at
+            )
+            if closed:
+                await self._review.clear_reports(decided.tenant_id, decided.id)
+        return decided.model_copy(
+            update={
+                "claimed_by": None,
+                "claimed_until": None,
+                "open_reports": 0 if closed else decided.open_reports,
+            }
+        )

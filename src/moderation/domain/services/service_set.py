@@ -12,6 +12,7 @@ from moderation.domain.services.dead_letter_service import DeadLetterService
 from moderation.domain.services.egress_policy import EgressPolicy
 from moderation.domain.services.job_service import JobService
 from moderation.domain.services.policy_service import PolicyService
+from moderation.domain.services.review_service import ReviewService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
@@ -34,7 +35,14 @@ class ServiceSet:
     @cached_property
     def content(self) -> ContentService:
         repos = self._repos
-        return ContentService(repos.content, repos.audit, repos.events, repos.idempotency)
+        return ContentService(
+            repos.content,
+            repos.audit,
+            repos.events,
+            repos.idempotency,
+            review=repos.review,
+            reports=repos.reports,
+        )
 
     @cached_property
     def content_import(self) -> ContentImportService:
@@ -47,6 +55,11 @@ class ServiceSet:
     @cached_property
     def dead_letters(self) -> DeadLetterService:
         return DeadLetterService(self._repos.failed_tasks, self._repos.jobs)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        repos = self._repos
+        return ReviewService(repos.content, repos.review, repos.reports, repos.events)
 
     @cached_property
     def suggestions(self) -> ScoreSuggestionService:

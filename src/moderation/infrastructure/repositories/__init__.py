@@ -16,7 +16,9 @@ from moderation.infrastructure.repositories.sql_idempotency_repository import (
 )
 from moderation.infrastructure.repositories.sql_job_repository import SqlJobRepository
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
+from moderation.infrastructure.repositories.sql_report_repository import SqlReportRepository
 from moderation.infrastructure.repositories.sql_repository_set import SqlRepositorySet
+from moderation.infrastructure.repositories.sql_review_repository import SqlReviewRepository
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
 )
@@ -38,7 +40,9 @@ __all__ = [
     "SqlIdempotencyRepository",
     "SqlJobRepository",
     "SqlPolicyRepository",
+    "SqlReportRepository",
     "SqlRepositorySet",
+    "SqlReviewRepository",
     "SqlScoreSuggestionRepository",
     "SqlTenantRepository",
     "SqlTransactions",

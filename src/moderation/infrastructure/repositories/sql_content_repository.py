@@ -344,5 +344,12 @@ def _to_domain(row: ContentRow) -> ContentItem:
         moderated_at=row.moderated_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        open_reports=row.open_reports or 0,
+        claimed_by=row.claimed_by,
+        claimed_until=row.claimed_until,
         trace_parent=row.trace_parent,
     )
+
+
+# The review repository reads the same rows.
+content_from_row = _to_domain

@@ -236,7 +236,7 @@ async def content_history(
     "/{content_id}/moderate",
     response_model=ModerationResponse,
     dependencies=[CanModerate],
-    responses=problems(*AUTHENTICATED, 400, 404, 413),
+    responses=problems(*AUTHENTICATED, 400, 404, 409, 413),
 )
 async def moderate_content(
     content_id: UUID,
@@ -245,7 +245,9 @@ async def moderate_content(
     service: ContentServiceDep,
     resources: ResourcesDep,
 ) -> ModerationResponse:
-    """A reviewer's decision. It overrides the engine's and is recorded with who and when."""
+    """A reviewer's decision. It overrides the engine's and is recorded with who and when.
+    Another reviewer's running claim on the item makes it a 409 naming them; the decision ends
+    the caller's own claim, and approving or rejecting closes the item's open reports."""
     started = time.perf_counter()
     item, _ = await service.decide(
         principal,

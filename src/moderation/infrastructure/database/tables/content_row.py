@@ -15,6 +15,8 @@ class ContentRow(Base):
         Index("ix_content_items_tenant_author", "tenant_id", "author_id"),
         # The background worker's claim query: pending items due for an attempt.
         Index("ix_content_items_status_next_attempt", "status", "next_attempt_at"),
+        # The review queue's reported items.
+        Index("ix_content_items_tenant_open_reports", "tenant_id", "open_reports"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -37,6 +39,11 @@ class ContentRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The review queue: open user reports (the first one's time), and a reviewer's claim.
+    open_reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # The W3C traceparent of the span that stored it (NULL untraced): the worker's decision
     # continues that trace.
     trace_parent: Mapped[str | None] = mapped_column(String(55), nullable=True)

@@ -1,0 +1,147 @@
+"""The review workflow: users' reports on items, reviewers' claims, and the review queue."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Depends, Query, Response, status
+
+from moderation.api.dependencies import PrincipalDep, ServicesDep, require_scope
+from moderation.api.openapi_responses import AUTHENTICATED, problems
+from moderation.api.schemas import (
+    ClaimRequest,
+    ClaimResponse,
+    ContentResponse,
+    CreateReportRequest,
+    QueuePageResponse,
+    ReportListResponse,
+    ReportResponse,
+)
+from moderation.domain.models import ContentReport, QueueAssignment, QueueKind, Scope
+
+router = APIRouter(tags=["review"])
+
+CanRead = Depends(require_scope(Scope.CONTENT_READ, Scope.MODERATE))
+CanWrite = Depends(require_scope(Scope.CONTENT_WRITE))
+CanModerate = Depends(require_scope(Scope.MODERATE))
+
+_REPEATED_REPORT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The reporter's open report on this item, unchanged.",
+        "model": ReportResponse,
+    }
+}
+
+
+@router.post(
+    "/api/v1/content/{content_id}/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReportResponse,
+    dependencies=[CanWrite],
+    responses=problems(*AUTHENTICATED, 400, 404) | _REPEATED_REPORT,
+)
+async def report_content(
+    content_id: UUID,
+    body: CreateReportRequest,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    response: Response,
+) -> ReportResponse:
+    """A user's report (notice and action): 201 with the new report, or 200 with the
+    reporter's report on this item that is still open. Any report puts the item in the review
+    queue, approved items included; it stays open until a reviewer approves or rejects it."""
+    report, created = await services.review.report(
+        principal,
+        content_id,
+        reporter_id=body.reporter_id,
+        reason=body.reason,
+        details=body.details,
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _report(report)
+
+
+@router.get(
+    "/api/v1/content/{content_id}/reports",
+    response_model=ReportListResponse,
+    dependencies=[CanRead],
+    responses=problems(*AUTHENTICATED, 404),
+)
+async def list_reports(
+    content_id: UUID, principal: PrincipalDep, services: ServicesDep
+) -> ReportListResponse:
+    """Every report on the item, newest first."""
+    reports = await services.review.reports(principal, content_id)
+    return ReportListResponse(content_id=content_id, reports=[_report(r) for r in reports])
+
+
+@router.post(
+    "/api/v1/content/{content_id}/claim",
+    response_model=ClaimResponse,
+    dependencies=[CanModerate],
+    responses=problems(*AUTHENTICATED, 400, 404, 409),
+)
+async def claim_content(
+    content_id: UUID,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    body: Annotated[ClaimRequest | None, Body()] = None,
+) -> ClaimResponse:
+    """Claim the item for review (default 10 minutes; claiming again renews it). While the
+    claim runs, another reviewer's claim or decision is a 409 naming its holder; the holder's
+    decision ends it."""
+    seconds = (body or ClaimRequest()).seconds
+    claim = await services.review.claim(principal, content_id, seconds)
+    return ClaimResponse.model_validate(claim, from_attributes=True)
+
+
+@router.delete(
+    "/api/v1/content/{content_id}/claim",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[CanModerate],
+    responses=problems(*AUTHENTICATED, 404),
+)
+async def release_claim(content_id: UUID, principal: PrincipalDep, services: ServicesDep) -> None:
+    """Release the caller's claim; a lead (scope `review:lead`) may release anyone's. 204
+    also when there was no claim."""
+    await services.review.release(principal, content_id)
+
+
+@router.get(
+    "/api/v1/queue",
+    response_model=QueuePageResponse,
+    dependencies=[CanModerate],
+    responses=problems(*AUTHENTICATED),
+)
+async def review_queue(
+    principal: PrincipalDep,
+    services: ServicesDep,
+    assigned: Annotated[
+        QueueAssignment,
+        Query(description="me: claimed by the caller; unassigned: claimed by nobody; any"),
+    ] = QueueAssignment.ANY,
+    kind: Annotated[
+        QueueKind, Query(description="flagged items, reported items (any status), or all")
+    ] = QueueKind.ALL,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> QueuePageResponse:
+    """Items waiting for a reviewer, in priority order: the most open reports first, then the
+    highest engine score, then the longest waiting (since the first report, or since it was
+    stored)."""
+    found = await services.review.queue(
+        principal, kind=kind, assignment=assigned, page=page, size=size
+    )
+    return QueuePageResponse(
+        items=[ContentResponse.model_validate(i, from_attributes=True) for i in found.items],
+        total=found.total,
+        page=found.page,
+        size=found.size,
+        pages=found.pages,
+    )
+
+
+def _report(report: ContentReport) -> ReportResponse:
+    return ReportResponse(
+        **report.model_dump(exclude={"tenant_id"}), dsa_category=report.reason.dsa_category
+    )
