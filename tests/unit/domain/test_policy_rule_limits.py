@@ -77,10 +77,10 @@ class TestRefusedRegexes:
         compiled = compile_regex(policy.term_rules[0].pattern)
         texts = ["a" * 19_999 + "!", "ab" * 10_000, "a" * 20_000]
 
-        started = time.perf_counter()
+        started = time.process_time()
         for text in texts:
             list(compiled.finditer(text.encode()))
-        assert time.perf_counter() - started < 1.0
+        assert time.process_time() - started < 1.0
 
     def test_refused_regexes_are_refused_wherever_a_policy_is_loaded(self) -> None:
         # A policy file for `moderation score --policy`, or a stored document, is parsed alike.

@@ -111,9 +111,9 @@ class TestLinearMatching:
         ]
         book.match("compile", rules)
         for text in (t[:20_000] for t in texts):
-            started = time.perf_counter()
+            started = time.process_time()
             match = book.match(text, rules, deadline_seconds=None)
-            assert time.perf_counter() - started < 1.0
+            assert time.process_time() - started < 1.0
             assert match.complete
         # (Tenant regexes see the decoded text: "promo0x" reads "promoox" there, so r2.)
         assert {h.rule_id for h in book.match(texts[0][:200], rules).blocking} >= {"w0", "r2"}
@@ -140,9 +140,11 @@ class TestDeadline:
         text = "hello " + "ab" * 9_990
         book.match("compile", rules)
 
-        started = time.perf_counter()
+        # CPU time, not wall time: what is bounded is the work done, and another process
+        # sharing the cores (CI) must not make a bounded pass look unbounded.
+        started = time.process_time()
         match = book.match(text, rules, deadline_seconds=0.02)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
 
         assert not match.complete
         assert elapsed < 0.6
@@ -163,11 +165,11 @@ class TestDeadline:
         soup = "".join(rng.choices("aeiou4@3!1|0*#% ", k=20_000))
         book.match("compile", rules)
 
-        started = time.perf_counter()
+        started = time.process_time()
         match = book.match(soup, rules, deadline_seconds=0.05)
 
         assert not match.complete
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
 
     def test_a_text_within_the_deadline_is_complete(self, book: RuleBook) -> None:
         match = book.match("oh shit", policy(ALLOW_SHIT), deadline_seconds=0.5)

@@ -60,6 +60,6 @@ class TestProfaneInsults:
         import time
 
         text = "you absolute fucking stupid " * 4_000
-        started = time.perf_counter()
+        started = time.process_time()
         matcher.match_text(text)
-        assert time.perf_counter() - started < 2.0
+        assert time.process_time() - started < 2.0

@@ -119,16 +119,16 @@ class TestAdversarialTexts:
     def test_long_adversarial_texts_are_fast(
         self, extractor: SpamSignalExtractor, text: str
     ) -> None:
-        started = time.perf_counter()
+        started = time.process_time()
         extractor.extract(text)
         extractor.hits(text)
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
 
     def test_amounts_keep_their_spans_and_counts(self, extractor: SpamSignalExtractor) -> None:
         text = "pay 1,000 usd or a1,000 usd or $5m now, 2.50 eur left " + "1," * 10_000
-        started = time.perf_counter()
+        started = time.process_time()
         money = [text[s:e] for s, e, label in extractor.hits(text) if label == "money"]
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
         # "a1,000": the amount starts where a word boundary does, as before.
         assert money == ["1,000 usd", "000 usd", "$5m", "2.50 eur"]
         assert extractor.extract(text).money_count == 4.0
@@ -137,7 +137,7 @@ class TestAdversarialTexts:
         self, extractor: SpamSignalExtractor
     ) -> None:
         text = "write to joe.bloggs+spam@example.co.uk or x@y.io. " + "a" * 20_000
-        started = time.perf_counter()
+        started = time.process_time()
         emails = [text[s:e] for s, e, label in extractor.hits(text) if label == "email"]
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
         assert emails == ["joe.bloggs+spam@example.co.uk", "x@y.io"]
