@@ -34,6 +34,7 @@ TABLES = {
     "failed_tasks",
     "score_suggestions",
     "content_reports",
+    "content_appeals",
 }
 AUDIT_TRIGGERS = {"audit_log_no_update"}
 

@@ -13,6 +13,8 @@ from rich.table import Table
 from moderation.cli.backfill_command import backfill
 from moderation.cli.db_commands import db_app
 from moderation.cli.eval_ood_command import eval_ood
+from moderation.cli.export_decisions_command import HELP as EXPORT_DECISIONS_HELP
+from moderation.cli.export_decisions_command import export_decisions
 from moderation.cli.export_suggestions_command import export_suggestions
 from moderation.cli.job_commands import jobs_app
 from moderation.cli.key_commands import keys_app
@@ -36,6 +38,7 @@ app.command("worker")(worker)
 app.add_typer(jobs_app, name="jobs")
 app.command("backfill")(backfill)
 app.command("export-suggestions")(export_suggestions)
+app.command("export-decisions", help=EXPORT_DECISIONS_HELP)(export_decisions)
 _err = Console(stderr=True)
 
 DEFAULT_DATA_DIR = Path("../shared/data")

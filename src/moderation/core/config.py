@@ -291,6 +291,13 @@ class Settings(BaseSettings):
         description="Webhook requests in flight at once to one endpoint, per process.",
     )
     # --- end webhook egress ---
+    appeal_window_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description="How long after a rejection its author may appeal it (the DSA asks for "
+        "at least six months).",
+    )
     # --- security: tenant quotas and caches ---
     tenant_backlog_share: float = Field(
         default=0.25,

@@ -51,6 +51,20 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
         "claimed_until": "2026-05-01T12:40:15.250000+00:00",
     },
     "ClaimReleased": {"content_id": "", "released_by": "user:lead", "holder": "key:0b7c"},
+    "AppealReceived": {
+        "appeal_id": str(uuid.uuid4()),
+        "content_id": "",
+        "author_id": "user-77",
+        "appealed_actor": "key:0b7c",
+    },
+    "AppealDecided": {
+        "appeal_id": str(uuid.uuid4()),
+        "content_id": "",
+        "outcome": "overturned",
+        "decided_by": "user:lead",
+        "appealed_actor": "key:0b7c",
+        "content_status": "approved",
+    },
 }
 
 

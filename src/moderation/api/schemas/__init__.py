@@ -1,5 +1,7 @@
 """Request and response bodies of the HTTP API (one class per file)."""
 
+from moderation.api.schemas.appeal_list_response import AppealListResponse
+from moderation.api.schemas.appeal_response import AppealResponse
 from moderation.api.schemas.audit_entry_response import AuditEntryResponse
 from moderation.api.schemas.bulk_decision_item import BulkDecisionItem
 from moderation.api.schemas.bulk_moderate_request import BulkModerateRequest
@@ -10,10 +12,12 @@ from moderation.api.schemas.claim_response import ClaimResponse
 from moderation.api.schemas.content_page_response import ContentPageResponse
 from moderation.api.schemas.content_response import ContentResponse
 from moderation.api.schemas.content_stats_response import ContentStatsResponse
+from moderation.api.schemas.create_appeal_request import CreateAppealRequest
 from moderation.api.schemas.create_content_request import CreateContentRequest
 from moderation.api.schemas.create_report_request import CreateReportRequest
 from moderation.api.schemas.create_webhook_request import CreateWebhookRequest
 from moderation.api.schemas.created_webhook_response import CreatedWebhookResponse
+from moderation.api.schemas.decide_appeal_request import DecideAppealRequest
 from moderation.api.schemas.history_response import HistoryResponse
 from moderation.api.schemas.job_page_response import JobPageResponse
 from moderation.api.schemas.job_response import JobResponse
@@ -36,6 +40,8 @@ from moderation.api.schemas.webhook_response import WebhookResponse
 
 __all__ = [
     "POLICY_EXAMPLE",
+    "AppealListResponse",
+    "AppealResponse",
     "AuditEntryResponse",
     "BulkDecisionItem",
     "BulkModerateRequest",
@@ -46,10 +52,12 @@ __all__ = [
     "ContentPageResponse",
     "ContentResponse",
     "ContentStatsResponse",
+    "CreateAppealRequest",
     "CreateContentRequest",
     "CreateReportRequest",
     "CreateWebhookRequest",
     "CreatedWebhookResponse",
+    "DecideAppealRequest",
     "HistoryResponse",
     "JobPageResponse",
     "JobResponse",

@@ -24,6 +24,7 @@ CONTENT_EXAMPLE: dict[str, Any] = {
     "created_at": "2026-11-23T12:00:00Z",
     "updated_at": "2026-11-23T12:00:00.140000Z",
     "open_reports": 0,
+    "appealed_at": None,
     "claimed_by": None,
     "claimed_until": None,
 }
@@ -53,5 +54,6 @@ class ContentResponse(BaseModel):
     created_at: datetime
     updated_at: datetime | None
     open_reports: int = Field(0, description="User reports waiting for a reviewer's decision.")
+    appealed_at: datetime | None = Field(None, description="When its open appeal was filed.")
     claimed_by: str | None = Field(None, description="The reviewer whose claim runs, if any.")
     claimed_until: datetime | None = Field(None, description="When that claim lapses.")

@@ -2,8 +2,10 @@
 
 from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
+from moderation.domain.models.appeal_status import AppealStatus
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
 from moderation.domain.models.backlog_limits import BacklogLimits
+from moderation.domain.models.content_appeal import ContentAppeal
 from moderation.domain.models.content_claim import ContentClaim
 from moderation.domain.models.content_item import ENGINE_ACTOR, ContentItem
 from moderation.domain.models.content_report import ContentReport
@@ -43,9 +45,11 @@ __all__ = [
     "ENGINE_ACTOR",
     "STATUS_FOR_DECISION",
     "ApiKey",
+    "AppealStatus",
     "AuditEntry",
     "BacklogLimits",
     "Category",
+    "ContentAppeal",
     "ContentClaim",
     "ContentItem",
     "ContentReport",

@@ -42,8 +42,10 @@ class ContentItem(BaseModel):
     moderated_at: datetime | None = None
     created_at: datetime
     updated_at: datetime | None = None
-    # Open user reports, and the reviewer's claim while it runs (see `ContentClaim`).
+    # Open user reports, an open appeal's filing time, and the reviewer's claim while it runs
+    # (see `ContentClaim`).
     open_reports: int = 0
+    appealed_at: datetime | None = None
     claimed_by: str | None = None
     claimed_until: datetime | None = None
     # Where the request that stored it was traced (a W3C traceparent, opaque here), so the

@@ -12,3 +12,5 @@ class WebhookEventType(StrEnum):
     REPORT_RECEIVED = "ReportReceived"
     CONTENT_CLAIMED = "ContentClaimed"
     CLAIM_RELEASED = "ClaimReleased"
+    APPEAL_RECEIVED = "AppealReceived"
+    APPEAL_DECIDED = "AppealDecided"

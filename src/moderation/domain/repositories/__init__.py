@@ -1,6 +1,7 @@
 """What the services need from storage, as Protocols (implemented in infrastructure)."""
 
 from moderation.domain.repositories.api_key_repository import ApiKeyRepository
+from moderation.domain.repositories.appeal_repository import AppealRepository
 from moderation.domain.repositories.audit_repository import AuditRepository
 from moderation.domain.repositories.content_repository import ContentRepository
 from moderation.domain.repositories.event_repository import EventRepository
@@ -18,6 +19,7 @@ from moderation.domain.repositories.webhook_endpoint_repository import WebhookEn
 
 __all__ = [
     "ApiKeyRepository",
+    "AppealRepository",
     "AuditRepository",
     "ContentRepository",
     "EventRepository",

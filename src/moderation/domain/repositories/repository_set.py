@@ -1,6 +1,7 @@
 from typing import TYPE_CHECKING, Protocol
 
 from moderation.domain.repositories.api_key_repository import ApiKeyRepository
+from moderation.domain.repositories.appeal_repository import AppealRepository
 from moderation.domain.repositories.audit_repository import AuditRepository
 from moderation.domain.repositories.content_repository import ContentRepository
 from moderation.domain.repositories.event_repository import EventRepository
@@ -31,6 +32,9 @@ class RepositorySet(Protocol):
 
     @property
     def api_keys(self) -> ApiKeyRepository: ...
+
+    @property
+    def appeals(self) -> AppealRepository: ...
 
     @property
     def audit(self) -> AuditRepository: ...

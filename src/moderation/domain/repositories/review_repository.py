@@ -28,6 +28,10 @@ class ReviewRepository(Protocol):
         """The item's open reports were resolved."""
         ...
 
+    async def mark_appealed(self, tenant_id: UUID, content_id: UUID, at: datetime | None) -> None:
+        """The item's open appeal was filed at `at` (None: it was decided)."""
+        ...
+
     async def queue(
         self,
         tenant_id: UUID,

@@ -1,6 +1,7 @@
 """Use cases: what the API, the CLI and the workers ask the domain to do."""
 
 from moderation.domain.models import ENGINE_ACTOR, STATUS_FOR_DECISION
+from moderation.domain.services.appeal_service import AppealService
 from moderation.domain.services.authentication_service import AuthenticationService
 from moderation.domain.services.auto_moderation_service import AutoModerationService
 from moderation.domain.services.commit_effects import CommitEffects
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "ENGINE_ACTOR",
     "STATUS_FOR_DECISION",
+    "AppealService",
     "AuthenticationService",
     "AutoModerationService",
     "CommitEffects",

@@ -1,8 +1,10 @@
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import cached_property
 
 from moderation.core.jwt_verifier import JwtVerifier
 from moderation.domain.repositories import RepositorySet
+from moderation.domain.services.appeal_service import AppealService
 from moderation.domain.services.authentication_service import AuthenticationService
 from moderation.domain.services.auto_moderation_service import AutoModerationService
 from moderation.domain.services.blocklist_service import BlocklistService
@@ -68,6 +70,13 @@ class ServiceSet:
     @cached_property
     def tenants(self) -> TenantService:
         return TenantService(self._repos.tenants, self._repos.api_keys)
+
+    def appeals(self, window: timedelta) -> AppealService:
+        """Appeals filed up to `window` after the rejection they contest."""
+        repos = self._repos
+        return AppealService(
+            self.content, repos.review, repos.appeals, repos.audit, repos.events, window=window
+        )
 
     def auto_moderation(self, scorer: TextScorer) -> AutoModerationService:
         repos = self._repos

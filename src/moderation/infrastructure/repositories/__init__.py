@@ -1,6 +1,7 @@
 """SQLAlchemy implementations of the domain's repository Protocols."""
 
 from moderation.infrastructure.repositories.sql_api_key_repository import SqlApiKeyRepository
+from moderation.infrastructure.repositories.sql_appeal_repository import SqlAppealRepository
 from moderation.infrastructure.repositories.sql_audit_repository import SqlAuditRepository
 from moderation.infrastructure.repositories.sql_content_repository import (
     SqlContentRepository,
@@ -33,6 +34,7 @@ from moderation.infrastructure.repositories.sql_webhook_endpoint_repository impo
 
 __all__ = [
     "SqlApiKeyRepository",
+    "SqlAppealRepository",
     "SqlAuditRepository",
     "SqlContentRepository",
     "SqlEventRepository",

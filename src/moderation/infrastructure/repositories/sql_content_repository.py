@@ -345,6 +345,7 @@ def _to_domain(row: ContentRow) -> ContentItem:
         created_at=row.created_at,
         updated_at=row.updated_at,
         open_reports=row.open_reports or 0,
+        appealed_at=row.appealed_at,
         claimed_by=row.claimed_by,
         claimed_until=row.claimed_until,
         trace_parent=row.trace_parent,

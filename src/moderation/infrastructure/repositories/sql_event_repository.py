@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import DomainEvent
@@ -56,6 +56,22 @@ class SqlEventRepository:
         await self._session.execute(
             update(OutboxRow).where(OutboxRow.event_id.in_(event_ids)).values(published_at=at)
         )
+
+    async def delete_published_before(self, before: datetime, limit: int) -> int:
+        # The batch is chosen by a subquery (neither backend takes DELETE … LIMIT), a range of
+        # the (published_at, occurred_at) index that unpublished rows (NULL) are never in.
+        batch = (
+            select(OutboxRow.event_id)
+            .where(OutboxRow.published_at.is_not(None), OutboxRow.published_at < before)
+            .order_by(OutboxRow.published_at)
+            .limit(limit)
+        )
+        result = await self._session.execute(
+            delete(OutboxRow)
+            .where(OutboxRow.event_id.in_(batch.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _unpublished(limit: int) -> Select[OutboxRow]:

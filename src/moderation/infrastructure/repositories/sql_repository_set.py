@@ -2,6 +2,7 @@ from functools import cached_property
 
 from moderation.infrastructure.database import SqlUnitOfWork
 from moderation.infrastructure.repositories.sql_api_key_repository import SqlApiKeyRepository
+from moderation.infrastructure.repositories.sql_appeal_repository import SqlAppealRepository
 from moderation.infrastructure.repositories.sql_audit_repository import SqlAuditRepository
 from moderation.infrastructure.repositories.sql_content_repository import SqlContentRepository
 from moderation.infrastructure.repositories.sql_event_repository import SqlEventRepository
@@ -42,6 +43,10 @@ class SqlRepositorySet:
     @cached_property
     def api_keys(self) -> SqlApiKeyRepository:
         return SqlApiKeyRepository(self._session)
+
+    @cached_property
+    def appeals(self) -> SqlAppealRepository:
+        return SqlAppealRepository(self._session)
 
     @cached_property
     def audit(self) -> SqlAuditRepository:

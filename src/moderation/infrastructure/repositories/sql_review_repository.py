@@ -72,6 +72,14 @@ class SqlReviewRepository:
         )
         self._changed(result, tenant_id, content_id)
 
+    async def mark_appealed(self, tenant_id: UUID, content_id: UUID, at: datetime | None) -> None:
+        result = await self._session.execute(
+            update(ContentRow)
+            .where(ContentRow.tenant_id == tenant_id, ContentRow.id == content_id)
+            .values(appealed_at=at)
+        )
+        self._changed(result, tenant_id, content_id)
+
     async def queue(
         self,
         tenant_id: UUID,
@@ -85,9 +93,12 @@ class SqlReviewRepository:
     ) -> Page[ContentItem]:
         flagged = ContentRow.status == str(ModerationStatus.FLAGGED)
         reported = ContentRow.open_reports > 0
-        waiting = {QueueKind.FLAGGED: flagged, QueueKind.REPORTED: reported}.get(
-            kind, or_(flagged, reported)
-        )
+        appealed = ContentRow.appealed_at.is_not(None)
+        waiting = {
+            QueueKind.FLAGGED: flagged,
+            QueueKind.REPORTED: reported,
+            QueueKind.APPEALED: appealed,
+        }.get(kind, or_(flagged, reported, appealed))
         query: Select[ContentRow] = select(ContentRow).where(
             ContentRow.tenant_id == tenant_id, waiting
         )
@@ -103,7 +114,9 @@ class SqlReviewRepository:
                 # NULL scores (never scored) last on both databases.
                 ContentRow.score.is_(None),
                 ContentRow.score.desc(),
-                func.coalesce(ContentRow.reported_at, ContentRow.created_at),
+                func.coalesce(
+                    ContentRow.reported_at, ContentRow.appealed_at, ContentRow.created_at
+                ),
                 ContentRow.id,
             )
             .limit(size)

@@ -1,8 +1,9 @@
 """Training data and evaluation suites.
 
 Dataset loaders with the label mapping to our categories (`DatasetCatalog`, licences in
-`SOURCES`), the evaluation-only `FunctionalSuite` and `IdentityBiasSuite` with `bias_metrics`,
-and the training-only `HardNegativeGenerator`.
+`SOURCES`), reviewers' decisions as labels (`ReviewerLabels`), the evaluation-only
+`FunctionalSuite` and `IdentityBiasSuite` with `bias_metrics`, and the training-only
+`HardNegativeGenerator`.
 """
 
 from moderation.ml.data.bias_case import BiasCase
@@ -13,6 +14,7 @@ from moderation.ml.data.functional_suite import FunctionalSuite
 from moderation.ml.data.hard_negative_generator import HardNegativeGenerator
 from moderation.ml.data.identity_bias_suite import IdentityBiasSuite
 from moderation.ml.data.labelled_text import LabelledText
+from moderation.ml.data.reviewer_labels import ReviewerLabels
 from moderation.ml.data.source_info import SOURCES, SourceInfo
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "HardNegativeGenerator",
     "IdentityBiasSuite",
     "LabelledText",
+    "ReviewerLabels",
     "SourceInfo",
     "bias_metrics",
     "power_mean",

@@ -51,6 +51,11 @@ class LabelledFileEvaluator:
         for column, cat in columns:
             labels = np.array([_as_label(r.get(column)) for r in rows], dtype=float)
             known = ~np.isnan(labels)
+            if not known.any():
+                # A column with no label at all (an export of reviewer decisions with no
+                # approval leaves the categories no reason decided unknown) has no metrics.
+                report.append(_unlabelled(cat))
+                continue
             y = labels[known].astype(int)
             p = scores[known, self._engine.category_index(cat)]
             flag_at = self._engine.policy.thresholds(cat).flag_at
@@ -87,6 +92,19 @@ class LabelledFileEvaluator:
             names = ", ".join(c.value for c in Category)
             raise ValueError(f"no label columns: name them after categories ({names})")
         return found
+
+
+def _unlabelled(category: Category) -> dict[str, Any]:
+    nan = float("nan")
+    return {
+        "category": category.value,
+        "n": 0,
+        "positives": 0,
+        "roc_auc": nan,
+        "precision": nan,
+        "recall": nan,
+        "f1": nan,
+    }
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:

@@ -1,22 +1,37 @@
-"""The review workflow: users' reports on items, reviewers' claims, and the review queue."""
+"""The review workflow: users' reports on items, reviewers' claims, authors' appeals, and the
+review queue."""
 
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from moderation.api.dependencies import PrincipalDep, ServicesDep, require_scope
+from moderation.api.dependencies import PrincipalDep, ServicesDep, SettingsDep, require_scope
 from moderation.api.openapi_responses import AUTHENTICATED, problems
 from moderation.api.schemas import (
+    AppealListResponse,
+    AppealResponse,
     ClaimRequest,
     ClaimResponse,
     ContentResponse,
+    CreateAppealRequest,
     CreateReportRequest,
+    DecideAppealRequest,
     QueuePageResponse,
     ReportListResponse,
     ReportResponse,
 )
-from moderation.domain.models import ContentReport, QueueAssignment, QueueKind, Scope
+from moderation.core.config import Settings
+from moderation.domain.models import (
+    AppealStatus,
+    ContentReport,
+    ModerationStatus,
+    QueueAssignment,
+    QueueKind,
+    Scope,
+)
+from moderation.domain.services import AppealService, ServiceSet
 
 router = APIRouter(tags=["review"])
 
@@ -107,6 +122,75 @@ async def release_claim(content_id: UUID, principal: PrincipalDep, services: Ser
     await services.review.release(principal, content_id)
 
 
+@router.post(
+    "/api/v1/content/{content_id}/appeals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AppealResponse,
+    dependencies=[CanWrite],
+    responses=problems(*AUTHENTICATED, 400, 404, 409),
+)
+async def appeal_content(
+    content_id: UUID,
+    body: CreateAppealRequest,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+) -> AppealResponse:
+    """The author's appeal against the item's rejection (`author_id` must be the item's
+    author, else 403). 409 when the item is not rejected, the appeal window
+    (`MODERATION_APPEAL_WINDOW_DAYS`) has closed, or an appeal is open already. The item
+    enters the review queue as `kind=appealed`."""
+    appeal = await _appeals(services, settings).appeal(
+        principal, content_id, author_id=body.author_id, statement=body.statement
+    )
+    return AppealResponse.model_validate(appeal)
+
+
+@router.get(
+    "/api/v1/content/{content_id}/appeals",
+    response_model=AppealListResponse,
+    dependencies=[CanRead],
+    responses=problems(*AUTHENTICATED, 404),
+)
+async def list_appeals(
+    content_id: UUID, principal: PrincipalDep, services: ServicesDep, settings: SettingsDep
+) -> AppealListResponse:
+    """Every appeal on the item, newest first."""
+    appeals = await _appeals(services, settings).appeals(principal, content_id)
+    return AppealListResponse(
+        content_id=content_id, appeals=[AppealResponse.model_validate(a) for a in appeals]
+    )
+
+
+@router.post(
+    "/api/v1/content/{content_id}/appeals/{appeal_id}/decision",
+    response_model=AppealResponse,
+    dependencies=[CanModerate],
+    responses=problems(*AUTHENTICATED, 400, 404, 409),
+)
+async def decide_appeal(
+    content_id: UUID,
+    appeal_id: UUID,
+    body: DecideAppealRequest,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+) -> AppealResponse:
+    """Decide an open appeal. The reviewer who made the contested decision may not (403).
+    `overturned` re-decides the item as `status` (approved by default) and closes the appeal;
+    `upheld` keeps the rejection. Both are in the item's audit trail. 409 when the appeal is
+    decided already or another reviewer holds a claim on the item."""
+    decided, _ = await _appeals(services, settings).decide(
+        principal,
+        content_id,
+        appeal_id,
+        outcome=AppealStatus(body.outcome),
+        notes=body.notes,
+        new_status=ModerationStatus(body.status),
+    )
+    return AppealResponse.model_validate(decided)
+
+
 @router.get(
     "/api/v1/queue",
     response_model=QueuePageResponse,
@@ -121,7 +205,8 @@ async def review_queue(
         Query(description="me: claimed by the caller; unassigned: claimed by nobody; any"),
     ] = QueueAssignment.ANY,
     kind: Annotated[
-        QueueKind, Query(description="flagged items, reported items (any status), or all")
+        QueueKind,
+        Query(description="flagged items, reported items (any status), appealed items, or all"),
     ] = QueueKind.ALL,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -139,6 +224,10 @@ async def review_queue(
         size=found.size,
         pages=found.pages,
     )
+
+
+def _appeals(services: ServiceSet, settings: Settings) -> AppealService:
+    return services.appeals(timedelta(days=settings.appeal_window_days))
 
 
 def _report(report: ContentReport) -> ReportResponse:

@@ -2,6 +2,7 @@
 
 from moderation.infrastructure.database.tables.api_key_row import ApiKeyRow
 from moderation.infrastructure.database.tables.audit_row import AuditRow
+from moderation.infrastructure.database.tables.content_appeal_row import ContentAppealRow
 from moderation.infrastructure.database.tables.content_report_row import ContentReportRow
 from moderation.infrastructure.database.tables.content_row import ContentRow
 from moderation.infrastructure.database.tables.content_tag_row import ContentTagRow
@@ -18,6 +19,7 @@ from moderation.infrastructure.database.tables.webhook_endpoint_row import Webho
 __all__ = [
     "ApiKeyRow",
     "AuditRow",
+    "ContentAppealRow",
     "ContentReportRow",
     "ContentRow",
     "ContentTagRow",

@@ -39,9 +39,11 @@ class ContentRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # The review queue: open user reports (the first one's time), and a reviewer's claim.
+    # The review queue: open user reports (the first one's time), an open appeal's filing
+    # time, and a reviewer's claim.
     open_reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    appealed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # The W3C traceparent of the span that stored it (NULL untraced): the worker's decision
