@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from tests.integration.api.conftest import MakeTenant
 from tests.integration.api.support import TenantHandle
 from tests.integration.api.test_review_workflow_api import (
     REVIEWER,
@@ -147,3 +148,39 @@ async def test_another_reviewers_claim_blocks_an_appeal_decision(
     decided = await _decide_appeal(client, bob, item["id"], appeal["id"], outcome="upheld")
     assert decided.is_success
     assert (await _get(client, tenant, item["id"]))["claimed_by"] is None
+
+
+async def test_an_authors_history_counts_statuses_reasons_reports_and_appeals(
+    app: FastAPI, client: httpx.AsyncClient, tenant: TenantHandle, make_tenant: MakeTenant
+) -> None:
+    bob = await _second_key(app, tenant, REVIEWER)
+    items = [await _item(client, tenant, author_id="user-77") for _ in range(4)]
+    await _item(client, tenant, author_id="someone-else")
+    rejected, flagged, reported, appealed = items
+    await _decide(client, tenant, rejected["id"], "rejected")
+    await _decide(client, tenant, flagged["id"], "flagged")
+    await _report(client, tenant, reported["id"], "u1", "spam")
+    await _report(client, tenant, reported["id"], "u2", "spam")
+    await _decide(client, tenant, appealed["id"], "rejected")
+    appeal = (await _appeal(client, tenant, appealed["id"], author="user-77")).json()
+    await _decide_appeal(client, bob, appealed["id"], appeal["id"], outcome="overturned")
+
+    response = await client.get(
+        "/api/v1/authors/user-77", headers=tenant.headers, params={"recent": 2}
+    )
+    assert response.status_code == 200, response.text
+    history = response.json()
+    assert history["items"] == 4
+    # rejected, flagged; the reported one and the overturned one are approved.
+    assert history["by_status"] == {"rejected": 1, "flagged": 1, "approved": 2}
+    assert history["rejected_by_reason"] == {"harassment": 1}
+    assert history["flagged_by_reason"] == {"harassment": 1}
+    assert (history["reports"], history["open_reports"]) == (2, 2)
+    assert history["appeals"] == {"overturned": 1}
+    assert [i["id"] for i in history["recent"]] == [appealed["id"], reported["id"]]
+
+    nobody = (await client.get("/api/v1/authors/nobody", headers=tenant.headers)).json()
+    assert (nobody["items"], nobody["by_status"], nobody["recent"]) == (0, {}, [])
+    stranger = await make_tenant()
+    theirs = (await client.get("/api/v1/authors/user-77", headers=stranger.headers)).json()
+    assert theirs["items"] == 0, "another tenant's authors are not visible"

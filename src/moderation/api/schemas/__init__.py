@@ -3,6 +3,7 @@
 from moderation.api.schemas.appeal_list_response import AppealListResponse
 from moderation.api.schemas.appeal_response import AppealResponse
 from moderation.api.schemas.audit_entry_response import AuditEntryResponse
+from moderation.api.schemas.author_history_response import AuthorHistoryResponse
 from moderation.api.schemas.bulk_decision_item import BulkDecisionItem
 from moderation.api.schemas.bulk_moderate_request import BulkModerateRequest
 from moderation.api.schemas.bulk_moderate_response import BulkModerateResponse
@@ -43,6 +44,7 @@ __all__ = [
     "AppealListResponse",
     "AppealResponse",
     "AuditEntryResponse",
+    "AuthorHistoryResponse",
     "BulkDecisionItem",
     "BulkModerateRequest",
     "BulkModerateResponse",

@@ -4,6 +4,7 @@ from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.appeal_status import AppealStatus
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
+from moderation.domain.models.author_history import AuthorHistory
 from moderation.domain.models.backlog_limits import BacklogLimits
 from moderation.domain.models.content_appeal import ContentAppeal
 from moderation.domain.models.content_claim import ContentClaim
@@ -47,6 +48,7 @@ __all__ = [
     "ApiKey",
     "AppealStatus",
     "AuditEntry",
+    "AuthorHistory",
     "BacklogLimits",
     "Category",
     "ContentAppeal",

@@ -3,6 +3,7 @@
 from moderation.domain.repositories.api_key_repository import ApiKeyRepository
 from moderation.domain.repositories.appeal_repository import AppealRepository
 from moderation.domain.repositories.audit_repository import AuditRepository
+from moderation.domain.repositories.author_repository import AuthorRepository
 from moderation.domain.repositories.content_repository import ContentRepository
 from moderation.domain.repositories.event_repository import EventRepository
 from moderation.domain.repositories.failed_task_repository import FailedTaskRepository
@@ -21,6 +22,7 @@ __all__ = [
     "ApiKeyRepository",
     "AppealRepository",
     "AuditRepository",
+    "AuthorRepository",
     "ContentRepository",
     "EventRepository",
     "FailedTaskRepository",

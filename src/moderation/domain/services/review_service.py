@@ -4,6 +4,7 @@ from uuid import UUID
 
 from moderation.core.exceptions import ConflictError, ForbiddenError, NotFoundError
 from moderation.domain.models import (
+    AuthorHistory,
     ContentClaim,
     ContentItem,
     ContentReport,
@@ -17,6 +18,7 @@ from moderation.domain.models import (
     WebhookEventType,
 )
 from moderation.domain.repositories import (
+    AuthorRepository,
     ContentRepository,
     EventRepository,
     ReportRepository,
@@ -37,7 +39,9 @@ class ReviewService:
         review: ReviewRepository,
         reports: ReportRepository,
         events: EventRepository,
+        authors: AuthorRepository,
     ) -> None:
+        self._authors = authors
         self._content = content
         self._review = review
         self._reports = reports
@@ -166,6 +170,12 @@ class ReviewService:
             page=page,
             size=size,
         )
+
+    async def author(
+        self, principal: Principal, author_id: str, *, recent: int = 10
+    ) -> AuthorHistory:
+        """The author's history in the caller's tenant (all zeros for an unknown author)."""
+        return await self._authors.history(principal.tenant_id, author_id, recent=recent)
 
     async def _item(self, principal: Principal, content_id: UUID) -> ContentItem:
         item = await self._content.get(principal.tenant_id, content_id)

@@ -61,7 +61,9 @@ class ServiceSet:
     @cached_property
     def review(self) -> ReviewService:
         repos = self._repos
-        return ReviewService(repos.content, repos.review, repos.reports, repos.events)
+        return ReviewService(
+            repos.content, repos.review, repos.reports, repos.events, repos.authors
+        )
 
     @cached_property
     def suggestions(self) -> ScoreSuggestionService:

@@ -3,6 +3,7 @@
 from moderation.infrastructure.repositories.sql_api_key_repository import SqlApiKeyRepository
 from moderation.infrastructure.repositories.sql_appeal_repository import SqlAppealRepository
 from moderation.infrastructure.repositories.sql_audit_repository import SqlAuditRepository
+from moderation.infrastructure.repositories.sql_author_repository import SqlAuthorRepository
 from moderation.infrastructure.repositories.sql_content_repository import (
     SqlContentRepository,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "SqlApiKeyRepository",
     "SqlAppealRepository",
     "SqlAuditRepository",
+    "SqlAuthorRepository",
     "SqlContentRepository",
     "SqlEventRepository",
     "SqlFailedTaskRepository",

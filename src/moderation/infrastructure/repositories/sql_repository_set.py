@@ -4,6 +4,7 @@ from moderation.infrastructure.database import SqlUnitOfWork
 from moderation.infrastructure.repositories.sql_api_key_repository import SqlApiKeyRepository
 from moderation.infrastructure.repositories.sql_appeal_repository import SqlAppealRepository
 from moderation.infrastructure.repositories.sql_audit_repository import SqlAuditRepository
+from moderation.infrastructure.repositories.sql_author_repository import SqlAuthorRepository
 from moderation.infrastructure.repositories.sql_content_repository import SqlContentRepository
 from moderation.infrastructure.repositories.sql_event_repository import SqlEventRepository
 from moderation.infrastructure.repositories.sql_failed_task_repository import (
@@ -51,6 +52,10 @@ class SqlRepositorySet:
     @cached_property
     def audit(self) -> SqlAuditRepository:
         return SqlAuditRepository(self._session)
+
+    @cached_property
+    def authors(self) -> SqlAuthorRepository:
+        return SqlAuthorRepository(self._session)
 
     @cached_property
     def content(self) -> SqlContentRepository:

@@ -5,13 +5,14 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from moderation.api.dependencies import PrincipalDep, ServicesDep, SettingsDep, require_scope
 from moderation.api.openapi_responses import AUTHENTICATED, problems
 from moderation.api.schemas import (
     AppealListResponse,
     AppealResponse,
+    AuthorHistoryResponse,
     ClaimRequest,
     ClaimResponse,
     ContentResponse,
@@ -189,6 +190,25 @@ async def decide_appeal(
         new_status=ModerationStatus(body.status),
     )
     return AppealResponse.model_validate(decided)
+
+
+@router.get(
+    "/api/v1/authors/{author_id}",
+    response_model=AuthorHistoryResponse,
+    dependencies=[CanModerate],
+    responses=problems(*AUTHENTICATED),
+)
+async def author_history(
+    author_id: Annotated[str, Path(min_length=1, max_length=128)],
+    principal: PrincipalDep,
+    services: ServicesDep,
+    recent: Annotated[int, Query(ge=0, le=100, description="How many newest items")] = 10,
+) -> AuthorHistoryResponse:
+    """An author's record in the tenant, for a reviewer deciding one of their items: items
+    per status, the reasons of their rejected and flagged items, reports on their items, their
+    appeals, and their newest items. An author with no items gets zeros, not a 404."""
+    history = await services.review.author(principal, author_id, recent=recent)
+    return AuthorHistoryResponse.model_validate(history.model_dump())
 
 
 @router.get(
