@@ -33,6 +33,7 @@ from moderation.api.schemas.report_list_response import ReportListResponse
 from moderation.api.schemas.report_response import ReportResponse
 from moderation.api.schemas.rescore_request import RescoreRequest
 from moderation.api.schemas.text_item import TextItem
+from moderation.api.schemas.transparency_response import TransparencyResponse
 from moderation.api.schemas.update_webhook_request import UpdateWebhookRequest
 from moderation.api.schemas.webhook_delivery_page_response import WebhookDeliveryPageResponse
 from moderation.api.schemas.webhook_delivery_response import WebhookDeliveryResponse
@@ -74,6 +75,7 @@ __all__ = [
     "ReportResponse",
     "RescoreRequest",
     "TextItem",
+    "TransparencyResponse",
     "UpdateWebhookRequest",
     "WebhookDeliveryPageResponse",
     "WebhookDeliveryResponse",

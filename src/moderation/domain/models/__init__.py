@@ -30,6 +30,7 @@ from moderation.domain.models.report_status import ReportStatus
 from moderation.domain.models.score_suggestion import ScoreSuggestion
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
+from moderation.domain.models.transparency_report import TransparencyReport
 from moderation.domain.models.webhook_attempt import WebhookAttempt
 from moderation.domain.models.webhook_delivery import WebhookDelivery
 from moderation.domain.models.webhook_delivery_status import WebhookDeliveryStatus
@@ -82,6 +83,7 @@ __all__ = [
     "TaskName",
     "Tenant",
     "TermRule",
+    "TransparencyReport",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookDeliveryStatus",

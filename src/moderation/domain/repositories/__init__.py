@@ -15,6 +15,7 @@ from moderation.domain.repositories.repository_set import RepositorySet
 from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
+from moderation.domain.repositories.transparency_repository import TransparencyRepository
 from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
 from moderation.domain.repositories.webhook_endpoint_repository import WebhookEndpointRepository
 
@@ -34,6 +35,7 @@ __all__ = [
     "ReviewRepository",
     "ScoreSuggestionRepository",
     "TenantRepository",
+    "TransparencyRepository",
     "WebhookDeliveryRepository",
     "WebhookEndpointRepository",
 ]

@@ -14,6 +14,7 @@ from moderation.domain.repositories.report_repository import ReportRepository
 from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
+from moderation.domain.repositories.transparency_repository import TransparencyRepository
 from moderation.domain.repositories.webhook_delivery_repository import WebhookDeliveryRepository
 from moderation.domain.repositories.webhook_endpoint_repository import WebhookEndpointRepository
 
@@ -72,6 +73,9 @@ class RepositorySet(Protocol):
 
     @property
     def tenants(self) -> TenantRepository: ...
+
+    @property
+    def transparency(self) -> TransparencyRepository: ...
 
     @property
     def webhook_deliveries(self) -> WebhookDeliveryRepository: ...

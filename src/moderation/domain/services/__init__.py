@@ -23,6 +23,7 @@ from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
 from moderation.domain.services.transactional_moderation_units import TransactionalModerationUnits
 from moderation.domain.services.transactions import Transactions
+from moderation.domain.services.transparency_service import TransparencyService
 from moderation.domain.services.unit_of_work import UnitOfWork
 from moderation.domain.services.webhook_service import WebhookService
 
@@ -52,6 +53,7 @@ __all__ = [
     "TextScorer",
     "TransactionalModerationUnits",
     "Transactions",
+    "TransparencyService",
     "UnitOfWork",
     "WebhookService",
 ]

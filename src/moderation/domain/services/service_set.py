@@ -18,6 +18,7 @@ from moderation.domain.services.review_service import ReviewService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
+from moderation.domain.services.transparency_service import TransparencyService
 from moderation.domain.services.webhook_service import WebhookService
 
 
@@ -64,6 +65,10 @@ class ServiceSet:
         return ReviewService(
             repos.content, repos.review, repos.reports, repos.events, repos.authors
         )
+
+    @cached_property
+    def transparency(self) -> TransparencyService:
+        return TransparencyService(self._repos.transparency)
 
     @cached_property
     def suggestions(self) -> ScoreSuggestionService:

@@ -26,6 +26,9 @@ from moderation.infrastructure.repositories.sql_score_suggestion_repository impo
 )
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
 from moderation.infrastructure.repositories.sql_transactions import SqlTransactions
+from moderation.infrastructure.repositories.sql_transparency_repository import (
+    SqlTransparencyRepository,
+)
 from moderation.infrastructure.repositories.sql_webhook_delivery_repository import (
     SqlWebhookDeliveryRepository,
 )
@@ -50,6 +53,7 @@ __all__ = [
     "SqlScoreSuggestionRepository",
     "SqlTenantRepository",
     "SqlTransactions",
+    "SqlTransparencyRepository",
     "SqlWebhookDeliveryRepository",
     "SqlWebhookEndpointRepository",
 ]

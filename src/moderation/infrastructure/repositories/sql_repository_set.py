@@ -21,6 +21,9 @@ from moderation.infrastructure.repositories.sql_score_suggestion_repository impo
     SqlScoreSuggestionRepository,
 )
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
+from moderation.infrastructure.repositories.sql_transparency_repository import (
+    SqlTransparencyRepository,
+)
 from moderation.infrastructure.repositories.sql_webhook_delivery_repository import (
     SqlWebhookDeliveryRepository,
 )
@@ -96,6 +99,10 @@ class SqlRepositorySet:
     @cached_property
     def tenants(self) -> SqlTenantRepository:
         return SqlTenantRepository(self._session)
+
+    @cached_property
+    def transparency(self) -> SqlTransparencyRepository:
+        return SqlTransparencyRepository(self._session)
 
     @cached_property
     def webhook_deliveries(self) -> SqlWebhookDeliveryRepository:

@@ -1,7 +1,7 @@
 """The review workflow: users' reports on items, reviewers' claims, authors' appeals, and the
 review queue."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from moderation.api.schemas import (
     QueuePageResponse,
     ReportListResponse,
     ReportResponse,
+    TransparencyResponse,
 )
 from moderation.core.config import Settings
 from moderation.domain.models import (
@@ -254,3 +255,23 @@ def _report(report: ContentReport) -> ReportResponse:
     return ReportResponse(
         **report.model_dump(exclude={"tenant_id"}), dsa_category=report.reason.dsa_category
     )
+
+
+@router.get(
+    "/api/v1/transparency",
+    response_model=TransparencyResponse,
+    dependencies=[Depends(require_scope(Scope.POLICY_ADMIN, Scope.MODERATE))],
+    responses=problems(*AUTHENTICATED, 400),
+)
+async def transparency(
+    principal: PrincipalDep,
+    services: ServicesDep,
+    start: Annotated[datetime, Query(alias="from", description="Inclusive, with a UTC offset")],
+    end: Annotated[datetime, Query(alias="to", description="Exclusive; at most 367 days on")],
+) -> TransparencyResponse:
+    """The tenant's DSA Art. 15 figures over [from, to): decisions by source, status and reason,
+    the automated share, median times (storing → first decision, report → decision, appeal →
+    decision), reports received and acted on, appeals received, upheld and overturned, and the
+    accuracy of automated decisions as their reviewer-overturn rate."""
+    report = await services.transparency.report(principal, start, end)
+    return TransparencyResponse.model_validate(report.model_dump())
