@@ -28,7 +28,7 @@ from moderation.api.routes import (
     perspective,
     perspective_discovery,
 )
-from moderation.api.routes.v1 import content, jobs, moderate, policy, review, webhooks
+from moderation.api.routes.v1 import content, dsa, jobs, moderate, policy, review, webhooks
 from moderation.bootstrap import api_process
 from moderation.core.config import Settings
 from moderation.infrastructure.metrics import ServiceMetrics
@@ -93,6 +93,7 @@ def create_app(
     for router in (
         content.router,
         review.router,
+        dsa.router,
         moderate.router,
         policy.router,
         webhooks.router,

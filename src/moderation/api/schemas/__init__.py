@@ -32,6 +32,7 @@ from moderation.api.schemas.queue_page_response import QueuePageResponse
 from moderation.api.schemas.report_list_response import ReportListResponse
 from moderation.api.schemas.report_response import ReportResponse
 from moderation.api.schemas.rescore_request import RescoreRequest
+from moderation.api.schemas.statement_batch_response import StatementBatchResponse
 from moderation.api.schemas.text_item import TextItem
 from moderation.api.schemas.transparency_response import TransparencyResponse
 from moderation.api.schemas.update_webhook_request import UpdateWebhookRequest
@@ -74,6 +75,7 @@ __all__ = [
     "ReportListResponse",
     "ReportResponse",
     "RescoreRequest",
+    "StatementBatchResponse",
     "TextItem",
     "TransparencyResponse",
     "UpdateWebhookRequest",

@@ -27,7 +27,9 @@ from moderation.domain.models.queue_assignment import QueueAssignment
 from moderation.domain.models.queue_kind import QueueKind
 from moderation.domain.models.report_reason import ReportReason
 from moderation.domain.models.report_status import ReportStatus
+from moderation.domain.models.restriction_record import RestrictionRecord
 from moderation.domain.models.score_suggestion import ScoreSuggestion
+from moderation.domain.models.statement_of_reasons import AutomatedDecision, StatementOfReasons
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
 from moderation.domain.models.transparency_report import TransparencyReport
@@ -50,6 +52,7 @@ __all__ = [
     "AppealStatus",
     "AuditEntry",
     "AuthorHistory",
+    "AutomatedDecision",
     "BacklogLimits",
     "Category",
     "ContentAppeal",
@@ -77,9 +80,11 @@ __all__ = [
     "QueueKind",
     "ReportReason",
     "ReportStatus",
+    "RestrictionRecord",
     "Scope",
     "ScoreSuggestion",
     "Span",
+    "StatementOfReasons",
     "TaskName",
     "Tenant",
     "TermRule",

@@ -12,6 +12,7 @@ from moderation.domain.repositories.job_repository import JobRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
 from moderation.domain.repositories.report_repository import ReportRepository
 from moderation.domain.repositories.repository_set import RepositorySet
+from moderation.domain.repositories.restriction_repository import RestrictionRepository
 from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
@@ -32,6 +33,7 @@ __all__ = [
     "PolicyRepository",
     "ReportRepository",
     "RepositorySet",
+    "RestrictionRepository",
     "ReviewRepository",
     "ScoreSuggestionRepository",
     "TenantRepository",

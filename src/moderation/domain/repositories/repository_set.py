@@ -11,6 +11,7 @@ from moderation.domain.repositories.idempotency_repository import IdempotencyRep
 from moderation.domain.repositories.job_repository import JobRepository
 from moderation.domain.repositories.policy_repository import PolicyRepository
 from moderation.domain.repositories.report_repository import ReportRepository
+from moderation.domain.repositories.restriction_repository import RestrictionRepository
 from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
@@ -64,6 +65,9 @@ class RepositorySet(Protocol):
 
     @property
     def reports(self) -> ReportRepository: ...
+
+    @property
+    def restrictions(self) -> RestrictionRepository: ...
 
     @property
     def review(self) -> ReviewRepository: ...

@@ -19,6 +19,7 @@ from moderation.domain.services.review_service import ReviewService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.scoring_cache import ScoringCache
 from moderation.domain.services.service_set import ServiceSet
+from moderation.domain.services.statement_service import StatementService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
 from moderation.domain.services.transactional_moderation_units import TransactionalModerationUnits
@@ -49,6 +50,7 @@ __all__ = [
     "ScoreSuggestionService",
     "ScoringCache",
     "ServiceSet",
+    "StatementService",
     "TenantService",
     "TextScorer",
     "TransactionalModerationUnits",

@@ -16,6 +16,7 @@ from moderation.domain.services.job_service import JobService
 from moderation.domain.services.policy_service import PolicyService
 from moderation.domain.services.review_service import ReviewService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
+from moderation.domain.services.statement_service import StatementService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
 from moderation.domain.services.transparency_service import TransparencyService
@@ -65,6 +66,10 @@ class ServiceSet:
         return ReviewService(
             repos.content, repos.review, repos.reports, repos.events, repos.authors
         )
+
+    @cached_property
+    def statements(self) -> StatementService:
+        return StatementService(self._repos.restrictions)
 
     @cached_property
     def transparency(self) -> TransparencyService:

@@ -20,6 +20,9 @@ from moderation.infrastructure.repositories.sql_job_repository import SqlJobRepo
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
 from moderation.infrastructure.repositories.sql_report_repository import SqlReportRepository
 from moderation.infrastructure.repositories.sql_repository_set import SqlRepositorySet
+from moderation.infrastructure.repositories.sql_restriction_repository import (
+    SqlRestrictionRepository,
+)
 from moderation.infrastructure.repositories.sql_review_repository import SqlReviewRepository
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
@@ -49,6 +52,7 @@ __all__ = [
     "SqlPolicyRepository",
     "SqlReportRepository",
     "SqlRepositorySet",
+    "SqlRestrictionRepository",
     "SqlReviewRepository",
     "SqlScoreSuggestionRepository",
     "SqlTenantRepository",

@@ -16,6 +16,9 @@ from moderation.infrastructure.repositories.sql_idempotency_repository import (
 from moderation.infrastructure.repositories.sql_job_repository import SqlJobRepository
 from moderation.infrastructure.repositories.sql_policy_repository import SqlPolicyRepository
 from moderation.infrastructure.repositories.sql_report_repository import SqlReportRepository
+from moderation.infrastructure.repositories.sql_restriction_repository import (
+    SqlRestrictionRepository,
+)
 from moderation.infrastructure.repositories.sql_review_repository import SqlReviewRepository
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
@@ -87,6 +90,10 @@ class SqlRepositorySet:
     @cached_property
     def reports(self) -> SqlReportRepository:
         return SqlReportRepository(self._session)
+
+    @cached_property
+    def restrictions(self) -> SqlRestrictionRepository:
+        return SqlRestrictionRepository(self._session)
 
     @cached_property
     def review(self) -> SqlReviewRepository:
