@@ -113,4 +113,3 @@ async def test_batches_of_one_hundred_follow_the_cursor_without_gaps_or_repeats(
     bad = await _batch(client, tenant, after="not-a-cursor")
     assert bad.status_code == 422
     assert bad.headers["content-type"] == "application/problem+json"
-
