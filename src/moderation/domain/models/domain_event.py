@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -20,3 +21,22 @@ class DomainEvent(BaseModel):
     # The trace of what caused it (a W3C traceparent, opaque here), which its deliveries
     # continue. Not part of the event a consumer receives: excluded from every dump.
     trace_parent: str | None = Field(default=None, exclude=True, repr=False)
+
+    @classmethod
+    def about(
+        cls,
+        event_type: str,
+        tenant_id: UUID,
+        aggregate_id: UUID,
+        at: datetime,
+        payload: dict[str, Any],
+    ) -> "DomainEvent":
+        """A new event (fresh id) of `event_type` on `aggregate_id`, as it happened at `at`."""
+        return cls(
+            event_id=uuid.uuid4(),
+            event_type=event_type,
+            tenant_id=tenant_id,
+            aggregate_id=aggregate_id,
+            occurred_at=at,
+            payload=payload,
+        )

@@ -186,13 +186,4 @@ class ReviewService:
     async def _event(
         self, kind: WebhookEventType, item: ContentItem, at: datetime, payload: dict[str, object]
     ) -> None:
-        await self._events.add(
-            DomainEvent(
-                event_id=uuid.uuid4(),
-                event_type=kind.value,
-                tenant_id=item.tenant_id,
-                aggregate_id=item.id,
-                occurred_at=at,
-                payload=payload,
-            )
-        )
+        await self._events.add(DomainEvent.about(kind.value, item.tenant_id, item.id, at, payload))
