@@ -18,6 +18,15 @@ from moderation.domain.models import Scope, StatementOfReasons
 router = APIRouter(tags=["dsa"])
 
 _FIELDS = list(StatementOfReasons.model_fields)
+_CSV_EXAMPLE = (
+    ",".join(_FIELDS)
+    + "\nDECISION_VISIBILITY_CONTENT_REMOVED,DECISION_GROUND_INCOMPATIBLE_CONTENT,"
+    "Terms of service: content policy (spam),The content breaches the platform's content "
+    "policy on spam.,STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE,CONTENT_TYPE_TEXT,EN,"
+    '2026-03-04,2026-03-04,"Removed by the automated classifier (model 1.2.0) on 2026-03-04 '
+    "following the platform's own screening; reasons: spam.\",SOURCE_VOLUNTARY,Yes,"
+    "AUTOMATED_DECISION_FULLY,f0b2c87d-4429-4dab-b4ad-002b0636052c\n"
+)
 
 
 @router.get(
@@ -25,7 +34,7 @@ _FIELDS = list(StatementOfReasons.model_fields)
     response_model=StatementBatchResponse,
     dependencies=[Depends(require_scope(Scope.POLICY_ADMIN, Scope.MODERATE))],
     responses=problems(*AUTHENTICATED, 400)
-    | {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    | {200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}}}},
 )
 async def statements(
     principal: PrincipalDep,

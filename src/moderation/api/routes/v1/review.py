@@ -102,7 +102,9 @@ async def claim_content(
     content_id: UUID,
     principal: PrincipalDep,
     services: ServicesDep,
-    body: Annotated[ClaimRequest | None, Body()] = None,
+    body: Annotated[
+        ClaimRequest | None, Body(openapi_examples={"ten minutes": {"value": {"seconds": 600}}})
+    ] = None,
 ) -> ClaimResponse:
     """Claim the item for review (default 10 minutes; claiming again renews it). While the
     claim runs, another reviewer's claim or decision is a 409 naming its holder; the holder's
