@@ -6,6 +6,7 @@ sharing one Redis. `FaultyRedis` is the real Redis whose pipelines (invalidation
 bumps) can be sent to a dead port instead, to lose exactly the calls a test wants lost.
 """
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
@@ -316,6 +317,26 @@ async def test_a_lost_invalidation_retires_the_tenants_entries_once_redis_answer
     # ...and no other tenant's.
     assert await api.read(other_tenant, item, Loader(b"unused")) == b"other tenant"
     assert len(errors) == 1
+
+
+async def test_a_lost_invalidation_is_settled_in_the_background_without_another_call(
+    redis: Redis, prefix: str, faulty: FaultyRedis
+) -> None:
+    # A worker whose last decision's invalidation was lost, and that then has nothing left to
+    # do, must not leave the API replicas serving the old entry until the TTL.
+    api = ContentReadCache(redis, 60, prefix=prefix)
+    worker = ContentReadCache(faulty, 60, prefix=prefix, retry_interval_seconds=0.05)
+    tenant, item = _ids()
+    await api.read(tenant, item, Loader(b"pending"))
+    await _lose_invalidation(worker, faulty, [(tenant, item)])
+    assert await api.read(tenant, item, Loader(b"approved")) == b"pending", "stale meanwhile"
+
+    async def settled() -> None:
+        while await api.read(tenant, item, Loader(b"approved")) != b"approved":
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(settled(), 2.0)
+    await worker.close()
 
 
 async def test_close_retires_the_entries_of_a_lost_invalidation(

@@ -1,5 +1,7 @@
 """A Redis cache of `GET /api/v1/content/{id}` responses that never serves a stale decision."""
 
+import asyncio
+import contextlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -109,6 +111,8 @@ class ContentReadCache:
         # that happened before it was sent (one during it needs another bump).
         self._unsettled: dict[UUID, int] = {}
         self._losses = 0
+        self._retry_interval = retry_interval_seconds
+        self._settler: asyncio.Task[None] | None = None
 
     def keys(self, tenant_id: UUID, content_id: UUID) -> list[str]:
         """The entry, tenant epoch and fill-lease keys of one item."""
@@ -178,6 +182,11 @@ class ContentReadCache:
 
     async def close(self) -> None:
         """Try once more to bump the epochs of tenants with a lost invalidation."""
+        if self._settler is not None:
+            self._settler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._settler
+            self._settler = None
         await self._settle()
 
     async def _usable(self) -> bool:
@@ -207,10 +216,25 @@ class ContentReadCache:
         return True
 
     def _lost(self, pairs: Iterable[tuple[UUID, UUID]]) -> None:
-        """Remember the tenants of invalidations that did not reach Redis."""
+        """Remember the tenants of invalidations that did not reach Redis, and keep trying to
+        bump their epochs in the background."""
         self._losses += 1
         for tenant_id, _ in pairs:
             self._unsettled[tenant_id] = self._losses
+        if self._unsettled and self._settler is None:
+            self._settler = asyncio.create_task(self._settle_soon(), name="content-cache-settle")
+
+    async def _settle_soon(self) -> None:
+        # Until the epochs move, every replica may serve what the lost invalidation meant to
+        # delete; a process that makes no further Redis call (a worker with nothing left to
+        # decide) would otherwise leave them to the TTL.
+        try:
+            while self._unsettled:
+                await asyncio.sleep(self._retry_interval)
+                if not self._breaker.is_open:
+                    await self._settle()
+        finally:
+            self._settler = None
 
     def _count(self, outcome: str) -> None:
         if self._on_lookup is not None:
