@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
+from structlog.testing import capture_logs
 
 from moderation.core.polling_loop import PollingLoop
 
@@ -105,9 +106,13 @@ async def test_a_stopped_loop_can_start_again() -> None:
     loop.start()
     await _until(lambda: loop.cycles == 1)
     await loop.stop()
+    await asyncio.sleep(0.05)
+    assert loop.cycles == 1, "a stopped loop runs no cycle"
     loop.start()
     await _until(lambda: loop.cycles == 2)
     await loop.stop()
+    assert loop.cycles == 2
+    assert loop.failures == [], "stopping and starting is not a failure"
 
 
 async def test_the_default_failure_hook_logs_and_keeps_the_loop_alive() -> None:
@@ -123,8 +128,13 @@ async def test_the_default_failure_hook_logs_and_keeps_the_loop_alive() -> None:
             return False
 
     loop = Plain()
-    loop.start()
-    await _until(lambda: loop.cycles == 1)
-    loop.wake()
-    await _until(lambda: loop.cycles == 2)
-    await loop.stop()
+    with capture_logs() as logs:
+        loop.start()
+        await _until(lambda: loop.cycles == 1)
+        loop.wake()
+        await _until(lambda: loop.cycles == 2)
+        await loop.stop()
+    failed = [entry for entry in logs if entry["event"] == "loop.cycle_failed"]
+    assert [entry["loop"] for entry in failed] == ["plain"]
+    assert isinstance(failed[0]["exc_info"], ValueError)
+    assert loop.cycles == 2, "the loop went on after the failure"

@@ -2,12 +2,11 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import AppealStatus, ContentAppeal, ModerationStatus
 from moderation.infrastructure.database.tables import ContentAppealRow
+from moderation.infrastructure.repositories.dialect_insert import dialect_insert
 
 _OPEN = str(AppealStatus.OPEN)
 
@@ -19,10 +18,8 @@ class SqlAppealRepository:
         self._session = session
 
     async def add_open(self, appeal: ContentAppeal) -> bool:
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = (
-            insert(ContentAppealRow)
+            dialect_insert(self._session, ContentAppealRow)
             .values(
                 id=appeal.id,
                 tenant_id=appeal.tenant_id,

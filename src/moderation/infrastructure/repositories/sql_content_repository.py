@@ -3,8 +3,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import (
@@ -17,6 +15,7 @@ from moderation.domain.models import (
 )
 from moderation.infrastructure.database.tables import ContentRow, ContentTagRow
 from moderation.infrastructure.database.tracked_session import effects_of
+from moderation.infrastructure.repositories.dialect_insert import dialect_insert
 from moderation.infrastructure.telemetry import current_traceparent
 
 
@@ -44,10 +43,8 @@ class SqlContentRepository:
         young table degraded to a scan per batch as an import grew it."""
         if not items:
             return []
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = (
-            insert(ContentRow)
+            dialect_insert(self._session, ContentRow)
             .on_conflict_do_nothing(index_elements=[ContentRow.id])
             .returning(ContentRow.id)
         )

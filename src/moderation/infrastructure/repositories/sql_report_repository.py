@@ -2,12 +2,11 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.domain.models import ContentReport, ReportReason, ReportStatus
 from moderation.infrastructure.database.tables import ContentReportRow
+from moderation.infrastructure.repositories.dialect_insert import dialect_insert
 
 _OPEN = str(ReportStatus.OPEN)
 
@@ -19,12 +18,10 @@ class SqlReportRepository:
         self._session = session
 
     async def add_open(self, report: ContentReport) -> tuple[ContentReport, bool]:
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         # Skips the insert on the partial unique index rather than failing the transaction,
         # so two identical reports sent at once leave one open report and no error.
         statement = (
-            insert(ContentReportRow)
+            dialect_insert(self._session, ContentReportRow)
             .values(
                 id=report.id,
                 tenant_id=report.tenant_id,
