@@ -35,8 +35,13 @@ TABLES = {
     "score_suggestions",
     "content_reports",
     "content_appeals",
+    "tenant_audit",
+    "shadow_configs",
+    "shadow_decisions",
+    "author_strikes",
+    "author_actions",
 }
-AUDIT_TRIGGERS = {"audit_log_no_update"}
+AUDIT_TRIGGERS = {"audit_log_no_update", "tenant_audit_no_update"}
 
 
 async def _admin(statement: str) -> None:

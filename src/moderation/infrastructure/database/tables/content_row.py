@@ -44,6 +44,8 @@ class ContentRow(Base):
     open_reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     appealed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Set when the item was deleted: the row stays as a tombstone, its text erased.
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # The W3C traceparent of the span that stored it (NULL untraced): the worker's decision
