@@ -32,6 +32,7 @@ from moderation.domain.models.score_suggestion import ScoreSuggestion
 from moderation.domain.models.statement_of_reasons import AutomatedDecision, StatementOfReasons
 from moderation.domain.models.task_name import TaskName
 from moderation.domain.models.tenant import Tenant
+from moderation.domain.models.tenant_audit_entry import TenantAuditEntry
 from moderation.domain.models.transparency_report import TransparencyReport
 from moderation.domain.models.webhook_attempt import WebhookAttempt
 from moderation.domain.models.webhook_delivery import WebhookDelivery
@@ -87,6 +88,7 @@ __all__ = [
     "StatementOfReasons",
     "TaskName",
     "Tenant",
+    "TenantAuditEntry",
     "TermRule",
     "TransparencyReport",
     "WebhookAttempt",

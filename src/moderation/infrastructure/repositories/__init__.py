@@ -27,6 +27,9 @@ from moderation.infrastructure.repositories.sql_review_repository import SqlRevi
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
 )
+from moderation.infrastructure.repositories.sql_tenant_audit_repository import (
+    SqlTenantAuditRepository,
+)
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
 from moderation.infrastructure.repositories.sql_transactions import SqlTransactions
 from moderation.infrastructure.repositories.sql_transparency_repository import (
@@ -55,6 +58,7 @@ __all__ = [
     "SqlRestrictionRepository",
     "SqlReviewRepository",
     "SqlScoreSuggestionRepository",
+    "SqlTenantAuditRepository",
     "SqlTenantRepository",
     "SqlTransactions",
     "SqlTransparencyRepository",

@@ -23,6 +23,9 @@ from moderation.infrastructure.repositories.sql_review_repository import SqlRevi
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
 )
+from moderation.infrastructure.repositories.sql_tenant_audit_repository import (
+    SqlTenantAuditRepository,
+)
 from moderation.infrastructure.repositories.sql_tenant_repository import SqlTenantRepository
 from moderation.infrastructure.repositories.sql_transparency_repository import (
     SqlTransparencyRepository,
@@ -102,6 +105,10 @@ class SqlRepositorySet:
     @cached_property
     def suggestions(self) -> SqlScoreSuggestionRepository:
         return SqlScoreSuggestionRepository(self._session)
+
+    @cached_property
+    def tenant_audit(self) -> SqlTenantAuditRepository:
+        return SqlTenantAuditRepository(self._session)
 
     @cached_property
     def tenants(self) -> SqlTenantRepository:
