@@ -51,6 +51,16 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
         "claimed_until": "2026-05-01T12:40:15.250000+00:00",
     },
     "ClaimReleased": {"content_id": "", "released_by": "user:lead", "holder": "key:0b7c"},
+    "AuthorActionRecommended": {
+        "author_id": "user-77",
+        "action": "suspend",
+        "rule_id": "harassment-3-in-30",
+        "reason": "harassment",
+        "strikes": 3,
+        "window_days": 30,
+        "evidence": [str(uuid.uuid4()) for _ in range(3)],
+        "policy_version": 2,
+    },
     "AppealReceived": {
         "appeal_id": str(uuid.uuid4()),
         "content_id": "",

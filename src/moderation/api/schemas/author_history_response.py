@@ -1,5 +1,6 @@
 from pydantic import BaseModel, ConfigDict, Field
 
+from moderation.api.schemas.author_action_response import AuthorActionResponse
 from moderation.api.schemas.content_response import CONTENT_EXAMPLE, ContentResponse
 
 
@@ -21,6 +22,8 @@ class AuthorHistoryResponse(BaseModel):
                     "open_reports": 1,
                     "appeals": {"overturned": 1},
                     "recent": [{**CONTENT_EXAMPLE, "author_id": "user-77"}],
+                    "strikes": {"harassment": 2},
+                    "actions": [],
                 }
             ]
         },
@@ -37,3 +40,11 @@ class AuthorHistoryResponse(BaseModel):
     open_reports: int
     appeals: dict[str, int] = Field(description="The author's appeals per status.")
     recent: list[ContentResponse] = Field(description="The newest items, newest first.")
+    strikes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Active strikes per reason (one per rejected item and reason; an "
+        "overturned or re-decided rejection loses its strikes).",
+    )
+    actions: list[AuthorActionResponse] = Field(
+        default_factory=list, description="Actions strike rules recommended, newest first."
+    )

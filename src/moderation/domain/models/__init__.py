@@ -4,6 +4,7 @@ from moderation.core.scope import Scope
 from moderation.domain.models.api_key import ApiKey
 from moderation.domain.models.appeal_status import AppealStatus
 from moderation.domain.models.audit_entry import AuditEntry, DecisionSource
+from moderation.domain.models.author_action import AuthorAction
 from moderation.domain.models.author_history import AuthorHistory
 from moderation.domain.models.backlog_limits import BacklogLimits
 from moderation.domain.models.content_appeal import ContentAppeal
@@ -52,6 +53,7 @@ __all__ = [
     "ApiKey",
     "AppealStatus",
     "AuditEntry",
+    "AuthorAction",
     "AuthorHistory",
     "AutomatedDecision",
     "BacklogLimits",

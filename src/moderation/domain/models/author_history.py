@@ -1,5 +1,6 @@
 from pydantic import BaseModel, ConfigDict, Field
 
+from moderation.domain.models.author_action import AuthorAction
 from moderation.domain.models.content_item import ContentItem
 
 
@@ -20,3 +21,11 @@ class AuthorHistory(BaseModel):
     open_reports: int
     appeals: dict[str, int] = Field(description="The author's appeals per status.")
     recent: list[ContentItem] = Field(description="The newest items, newest first.")
+    strikes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Active strikes per reason (one per rejected item and reason; an "
+        "overturned or re-decided rejection loses its strikes).",
+    )
+    actions: list[AuthorAction] = Field(
+        default_factory=list, description="Actions strike rules recommended, newest first."
+    )

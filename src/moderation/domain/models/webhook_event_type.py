@@ -14,3 +14,4 @@ class WebhookEventType(StrEnum):
     CLAIM_RELEASED = "ClaimReleased"
     APPEAL_RECEIVED = "AppealReceived"
     APPEAL_DECIDED = "AppealDecided"
+    AUTHOR_ACTION_RECOMMENDED = "AuthorActionRecommended"

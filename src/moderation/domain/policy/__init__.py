@@ -8,6 +8,7 @@ from moderation.ml.policy.category_thresholds import CategoryThresholds
 from moderation.ml.policy.moderation_policy import ModerationPolicy
 from moderation.ml.policy.policy_evaluator import PolicyEvaluator
 from moderation.ml.policy.policy_verdict import PolicyVerdict
+from moderation.ml.policy.strike_rule import StrikeRule
 
 __all__ = [
     "BlocklistInfo",
@@ -17,5 +18,6 @@ __all__ = [
     "PolicyBlocklists",
     "PolicyEvaluator",
     "PolicyVerdict",
+    "StrikeRule",
     "TenantPolicy",
 ]

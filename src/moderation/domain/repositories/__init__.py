@@ -15,6 +15,7 @@ from moderation.domain.repositories.repository_set import RepositorySet
 from moderation.domain.repositories.restriction_repository import RestrictionRepository
 from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
+from moderation.domain.repositories.strike_repository import StrikeRepository
 from moderation.domain.repositories.tenant_audit_repository import TenantAuditRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
 from moderation.domain.repositories.transparency_repository import TransparencyRepository
@@ -37,6 +38,7 @@ __all__ = [
     "RestrictionRepository",
     "ReviewRepository",
     "ScoreSuggestionRepository",
+    "StrikeRepository",
     "TenantAuditRepository",
     "TenantRepository",
     "TransparencyRepository",

@@ -14,6 +14,7 @@ from moderation.domain.repositories.report_repository import ReportRepository
 from moderation.domain.repositories.restriction_repository import RestrictionRepository
 from moderation.domain.repositories.review_repository import ReviewRepository
 from moderation.domain.repositories.score_suggestion_repository import ScoreSuggestionRepository
+from moderation.domain.repositories.strike_repository import StrikeRepository
 from moderation.domain.repositories.tenant_audit_repository import TenantAuditRepository
 from moderation.domain.repositories.tenant_repository import TenantRepository
 from moderation.domain.repositories.transparency_repository import TransparencyRepository
@@ -72,6 +73,9 @@ class RepositorySet(Protocol):
 
     @property
     def review(self) -> ReviewRepository: ...
+
+    @property
+    def strikes(self) -> StrikeRepository: ...
 
     @property
     def suggestions(self) -> ScoreSuggestionRepository: ...

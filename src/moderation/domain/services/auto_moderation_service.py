@@ -20,6 +20,7 @@ from moderation.domain.models import (
 from moderation.domain.policy import TenantPolicy
 from moderation.domain.repositories import AuditRepository, ContentRepository, EventRepository
 from moderation.domain.services.policy_service import PolicyService
+from moderation.domain.services.strike_service import StrikeService
 from moderation.domain.services.text_scorer import TextScorer
 
 # What each engine decision of `apply_many` runs within (the workers' tracing span): entered
@@ -38,12 +39,15 @@ class AutoModerationService:
         events: EventRepository,
         policies: PolicyService,
         scorer: TextScorer,
+        *,
+        strikes: StrikeService | None = None,
     ) -> None:
         self._content = content
         self._audit = audit
         self._events = events
         self._policies = policies
         self._scorer = scorer
+        self._strikes = strikes
 
     async def score(self, items: list[ContentItem]) -> list[tuple[ModerationResult, int, int]]:
         """Engine results for `items`: (result, policy version, processing ms) per item."""
@@ -89,6 +93,8 @@ class AutoModerationService:
         decided, entry, event = recorded
         await self._audit.add(entry)
         await self._events.add(event)
+        if self._strikes is not None:
+            await self._strikes.on_decision(decided, current.moderation_status, actor)
         return decided, entry
 
     async def apply_many(
@@ -130,6 +136,9 @@ class AutoModerationService:
                 events.append(recorded[2])
         await self._audit.add_many([entry for _, entry, _ in applied])
         await self._events.add_many(events)
+        if self._strikes is not None:
+            for decided, _, _ in applied:
+                await self._strikes.on_decision(decided, ModerationStatus.PENDING, ENGINE_ACTOR)
         return applied
 
     async def _record(

@@ -26,6 +26,7 @@ from moderation.domain.repositories import (
     ReportRepository,
     ReviewRepository,
 )
+from moderation.domain.services.strike_service import StrikeService
 
 # A decision holds the item's claim while it is written (released in the same transaction).
 _DECISION_CLAIM = timedelta(seconds=60)
@@ -47,6 +48,7 @@ class ContentService:
         *,
         review: ReviewRepository | None = None,
         reports: ReportRepository | None = None,
+        strikes: StrikeService | None = None,
     ) -> None:
         self._content = content
         self._audit = audit
@@ -54,6 +56,7 @@ class ContentService:
         self._idempotency = idempotency
         self._review = review
         self._reports = reports
+        self._strikes = strikes
 
     async def create(
         self,
@@ -154,6 +157,8 @@ class ContentService:
         decided = await self._close_review(principal, decided)
         entry = AuditEntry.of_reviewer_decision(decided, decision.notes)
         await self._audit.add(entry)
+        if self._strikes is not None:
+            await self._strikes.on_decision(decided, item.moderation_status, principal.actor)
         await self._events.add(
             DomainEvent(
                 event_id=uuid.uuid4(),

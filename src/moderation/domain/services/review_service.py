@@ -23,6 +23,7 @@ from moderation.domain.repositories import (
     EventRepository,
     ReportRepository,
     ReviewRepository,
+    StrikeRepository,
 )
 
 DEFAULT_CLAIM_SECONDS = 600
@@ -40,8 +41,10 @@ class ReviewService:
         reports: ReportRepository,
         events: EventRepository,
         authors: AuthorRepository,
+        strikes: StrikeRepository | None = None,
     ) -> None:
         self._authors = authors
+        self._strikes = strikes
         self._content = content
         self._review = review
         self._reports = reports
@@ -175,7 +178,16 @@ class ReviewService:
         self, principal: Principal, author_id: str, *, recent: int = 10
     ) -> AuthorHistory:
         """The author's history in the caller's tenant (all zeros for an unknown author)."""
-        return await self._authors.history(principal.tenant_id, author_id, recent=recent)
+        history = await self._authors.history(principal.tenant_id, author_id, recent=recent)
+        if self._strikes is None:
+            return history
+        tenant_id = principal.tenant_id
+        return history.model_copy(
+            update={
+                "strikes": await self._strikes.counts(tenant_id, author_id),
+                "actions": await self._strikes.actions(tenant_id, author_id, recent),
+            }
+        )
 
     async def _item(self, principal: Principal, content_id: UUID) -> ContentItem:
         item = await self._content.get(principal.tenant_id, content_id)

@@ -17,6 +17,7 @@ from moderation.domain.services.policy_service import PolicyService
 from moderation.domain.services.review_service import ReviewService
 from moderation.domain.services.score_suggestion_service import ScoreSuggestionService
 from moderation.domain.services.statement_service import StatementService
+from moderation.domain.services.strike_service import StrikeService
 from moderation.domain.services.tenant_service import TenantService
 from moderation.domain.services.text_scorer import TextScorer
 from moderation.domain.services.transparency_service import TransparencyService
@@ -46,7 +47,12 @@ class ServiceSet:
             repos.idempotency,
             review=repos.review,
             reports=repos.reports,
+            strikes=self.strikes,
         )
+
+    @cached_property
+    def strikes(self) -> StrikeService:
+        return StrikeService(self._repos.strikes, self._repos.events, self.policies)
 
     @cached_property
     def content_import(self) -> ContentImportService:
@@ -64,7 +70,7 @@ class ServiceSet:
     def review(self) -> ReviewService:
         repos = self._repos
         return ReviewService(
-            repos.content, repos.review, repos.reports, repos.events, repos.authors
+            repos.content, repos.review, repos.reports, repos.events, repos.authors, repos.strikes
         )
 
     @cached_property
@@ -93,7 +99,7 @@ class ServiceSet:
     def auto_moderation(self, scorer: TextScorer) -> AutoModerationService:
         repos = self._repos
         return AutoModerationService(
-            repos.content, repos.audit, repos.events, self.policies, scorer
+            repos.content, repos.audit, repos.events, self.policies, scorer, strikes=self.strikes
         )
 
     def authentication(self, jwt: JwtVerifier) -> AuthenticationService:

@@ -27,6 +27,7 @@ from moderation.infrastructure.repositories.sql_review_repository import SqlRevi
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
 )
+from moderation.infrastructure.repositories.sql_strike_repository import SqlStrikeRepository
 from moderation.infrastructure.repositories.sql_tenant_audit_repository import (
     SqlTenantAuditRepository,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "SqlRestrictionRepository",
     "SqlReviewRepository",
     "SqlScoreSuggestionRepository",
+    "SqlStrikeRepository",
     "SqlTenantAuditRepository",
     "SqlTenantRepository",
     "SqlTransactions",

@@ -23,6 +23,7 @@ from moderation.infrastructure.repositories.sql_review_repository import SqlRevi
 from moderation.infrastructure.repositories.sql_score_suggestion_repository import (
     SqlScoreSuggestionRepository,
 )
+from moderation.infrastructure.repositories.sql_strike_repository import SqlStrikeRepository
 from moderation.infrastructure.repositories.sql_tenant_audit_repository import (
     SqlTenantAuditRepository,
 )
@@ -101,6 +102,10 @@ class SqlRepositorySet:
     @cached_property
     def review(self) -> SqlReviewRepository:
         return SqlReviewRepository(self._session)
+
+    @cached_property
+    def strikes(self) -> SqlStrikeRepository:
+        return SqlStrikeRepository(self._session)
 
     @cached_property
     def suggestions(self) -> SqlScoreSuggestionRepository:

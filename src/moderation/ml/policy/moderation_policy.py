@@ -12,6 +12,7 @@ from pydantic import (
 
 from moderation.ml.policy.blocklist_info import NAME_PATTERN, BlocklistInfo
 from moderation.ml.policy.category_thresholds import CategoryThresholds
+from moderation.ml.policy.strike_rule import StrikeRule
 from moderation.ml.vocabulary._regex_safety import check_regex
 from moderation.ml.vocabulary.category import Category
 from moderation.ml.vocabulary.decision import Decision
@@ -25,6 +26,8 @@ MAX_REGEX_RULES = 100
 MAX_TERM_LENGTH = 200
 MAX_TOTAL_PATTERN_CHARS = 16 * 1024
 MAX_TOTAL_REGEX_PROGRAM = 30_000
+# Each rule costs a count query per rejection of its reason.
+MAX_STRIKE_RULES = 20
 # Each list is a few bytes of metadata, but every version of the policy stores them all.
 MAX_BLOCKLISTS = 100
 
@@ -90,6 +93,15 @@ class ModerationPolicy(BaseModel):
             "Off by default: in-group use is common, so the models judge them in context."
         ),
     )
+    strike_rules: list[StrikeRule] = Field(
+        default_factory=list,
+        max_length=MAX_STRIKE_RULES,
+        description=(
+            'Repeat-offender rules, e.g. "3 rejections for harassment within 30 days → '
+            'suspend": each emits `author.action_recommended` when an author reaches it; the '
+            "platform acts. Overturned decisions remove their strike."
+        ),
+    )
     supported_languages: list[str] = Field(default_factory=lambda: ["en"])
     unsupported_language_action: Decision = Decision.FLAG
     min_language_confidence: float = Field(
@@ -121,6 +133,14 @@ class ModerationPolicy(BaseModel):
         ids = [rule.id for rule in rules]
         if len(ids) != len(set(ids)):
             raise ValueError("term rule ids must be unique")
+        return rules
+
+    @field_validator("strike_rules")
+    @classmethod
+    def _distinct_strike_rules(cls, rules: list[StrikeRule]) -> list[StrikeRule]:
+        ids = [rule.id for rule in rules]
+        if len(ids) != len(set(ids)):
+            raise ValueError("strike rule ids must be unique")
         return rules
 
     @field_validator("supported_languages")
