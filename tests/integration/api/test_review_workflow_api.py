@@ -254,6 +254,8 @@ async def test_only_the_holder_or_a_lead_releases_a_claim(
     assert holder in by_bob.json()["detail"]
     by_lead = await client.delete(f"/api/v1/content/{item['id']}/claim", headers=lead.headers)
     assert by_lead.status_code == 204
+    assert by_lead.content == b""
+    assert "content-type" not in by_lead.headers
     assert (await _get(client, tenant, item["id"]))["claimed_by"] is None
     again = await client.delete(f"/api/v1/content/{item['id']}/claim", headers=lead.headers)
     assert again.status_code == 204, "releasing nothing is not an error"

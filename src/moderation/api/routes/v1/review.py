@@ -120,10 +120,14 @@ async def claim_content(
     dependencies=[CanModerate],
     responses=problems(*AUTHENTICATED, 404),
 )
-async def release_claim(content_id: UUID, principal: PrincipalDep, services: ServicesDep) -> None:
+async def release_claim(
+    content_id: UUID, principal: PrincipalDep, services: ServicesDep
+) -> Response:
     """Release the caller's claim; a lead (scope `review:lead`) may release anyone's. 204
     also when there was no claim."""
     await services.review.release(principal, content_id)
+    # An empty Response: FastAPI's default JSON response would label the empty 204 JSON.
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
